@@ -1,0 +1,63 @@
+"""Fixtures for the service tests: a real SQLite database on a temp file, and articles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database, open_database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(tmp_path / "newsbot.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def add_article(
+    db: Database,
+    title: str,
+    published: datetime,
+    topics: dict[str, list[str]] | None = None,
+    body: str = "本文。",
+    source: str = "Nikkei Online",
+) -> int:
+    """Insert an article (and its topic rows) directly with SQL; returns its id."""
+    now = datetime.now(UTC).isoformat()
+    cur = await db.execute(
+        """
+        INSERT INTO articles (source, title, published, published_utc, body, paragraphs,
+                              content_hash, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            source,
+            title,
+            published.isoformat(),
+            published.astimezone(UTC).replace(microsecond=0).isoformat(),
+            body,
+            json.dumps([["p", p] for p in body.split("\n\n")], ensure_ascii=False),
+            f"hash-{title}",
+            now,
+            now,
+        ),
+    )
+    article_id = int(cur.lastrowid)
+    for topic_id, sentences in (topics or {}).items():
+        await db.execute(
+            "INSERT INTO article_topics (article_id, topic_id, score, evidence) VALUES (?,?,?,?)",
+            (
+                article_id,
+                topic_id,
+                0.9,
+                json.dumps({"sentences": sentences, "terms": []}, ensure_ascii=False),
+            ),
+        )
+    return article_id
