@@ -98,9 +98,7 @@ class Secrets(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=True)
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
-    discord_api_base: str = Field(
-        default="https://discord.com/api/v10", alias="DISCORD_API_BASE"
-    )
+    discord_api_base: str = Field(default="https://discord.com/api/v10", alias="DISCORD_API_BASE")
     discord_gateway_url: str = Field(
         default="wss://gateway.discord.gg/", alias="DISCORD_GATEWAY_URL"
     )
@@ -159,10 +157,9 @@ def load_settings(
         data["db"] = str(db)
     base = cdir.resolve().parent
     for key in _PATH_KEYS:
-        if key in data and isinstance(data[key], str):
-            if key == "seeds" and data[key] == "":
-                data[key] = None
-                continue
+        if key == "seeds" and data.get(key) == "":
+            data[key] = None
+            continue
         value = data.get(key, Settings.model_fields[key].default)
         if value is not None:
             p = Path(value)

@@ -60,7 +60,7 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
     """Tokens and sentences of one text. Offsets refer to ``text`` (the original)."""
 
@@ -80,9 +80,6 @@ class Document:
             cached = [tuple(b) for b in buckets]
             object.__setattr__(self, "_cache", cached)
         return cached
-
-    def __getstate__(self) -> dict:  # pragma: no cover - only for pickling in benches
-        return {"text": self.text, "tokens": self.tokens, "sentences": self.sentences}
 
 
 def is_katakana(s: str) -> bool:
