@@ -1,0 +1,247 @@
+"""Names across scripts: katakana → Hepburn romaji, one phonetic key, and lookup by key.
+
+English queries (``Peskov``, ``peskow``) must find katakana names (ペスコフ), also for
+people who are not in the gazetteer. Edit distance on plain romaji does not work
+(Waltz lands nearer バンス than ウォルツ), so both sides are reduced to a coarse
+consonant skeleton first (see notes/japanese-nlp.md): the katakana is romanised,
+then English and romaji go through the same normaliser.
+
+Kanji names have no romanisation here; their key is the name itself, and the
+pipeline stores the dictionary reading (katakana) of a kanji name as an extra name,
+so ``kishida`` still finds 岸田.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# Hepburn for katakana. Two-character combinations first, then single characters.
+_DIGRAPHS = {
+    "キャ": "kya", "キュ": "kyu", "キョ": "kyo", "シャ": "sha", "シュ": "shu", "ショ": "sho",
+    "チャ": "cha", "チュ": "chu", "チョ": "cho", "ニャ": "nya", "ニュ": "nyu", "ニョ": "nyo",
+    "ヒャ": "hya", "ヒュ": "hyu", "ヒョ": "hyo", "ミャ": "mya", "ミュ": "myu", "ミョ": "myo",
+    "リャ": "rya", "リュ": "ryu", "リョ": "ryo", "ギャ": "gya", "ギュ": "gyu", "ギョ": "gyo",
+    "ジャ": "ja", "ジュ": "ju", "ジョ": "jo", "ビャ": "bya", "ビュ": "byu", "ビョ": "byo",
+    "ピャ": "pya", "ピュ": "pyu", "ピョ": "pyo", "ヂャ": "ja", "ヂュ": "ju", "ヂョ": "jo",
+    "シェ": "she", "ジェ": "je", "チェ": "che", "ティ": "ti", "ディ": "di", "トゥ": "tu",
+    "ドゥ": "du", "テュ": "tyu", "デュ": "dyu", "ツァ": "tsa", "ツィ": "tsi", "ツェ": "tse",
+    "ツォ": "tso", "ファ": "fa", "フィ": "fi", "フェ": "fe", "フォ": "fo", "フュ": "fyu",
+    "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "ヴァ": "va", "ヴィ": "vi", "ヴェ": "ve",
+    "ヴォ": "vo", "ヴュ": "vyu", "クァ": "kwa", "クィ": "kwi", "クェ": "kwe", "クォ": "kwo",
+    "グァ": "gwa", "イェ": "ye", "スィ": "si", "ズィ": "zi", "キェ": "kye", "ニェ": "nye",
+    "ミェ": "mye", "リェ": "rye", "ヒェ": "hye", "ビェ": "bye", "ピェ": "pye", "ギェ": "gye",
+}  # fmt: skip
+_MONO = {
+    "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o",
+    "カ": "ka", "キ": "ki", "ク": "ku", "ケ": "ke", "コ": "ko",
+    "ガ": "ga", "ギ": "gi", "グ": "gu", "ゲ": "ge", "ゴ": "go",
+    "サ": "sa", "シ": "shi", "ス": "su", "セ": "se", "ソ": "so",
+    "ザ": "za", "ジ": "ji", "ズ": "zu", "ゼ": "ze", "ゾ": "zo",
+    "タ": "ta", "チ": "chi", "ツ": "tsu", "テ": "te", "ト": "to",
+    "ダ": "da", "ヂ": "ji", "ヅ": "zu", "デ": "de", "ド": "do",
+    "ナ": "na", "ニ": "ni", "ヌ": "nu", "ネ": "ne", "ノ": "no",
+    "ハ": "ha", "ヒ": "hi", "フ": "fu", "ヘ": "he", "ホ": "ho",
+    "バ": "ba", "ビ": "bi", "ブ": "bu", "ベ": "be", "ボ": "bo",
+    "パ": "pa", "ピ": "pi", "プ": "pu", "ペ": "pe", "ポ": "po",
+    "マ": "ma", "ミ": "mi", "ム": "mu", "メ": "me", "モ": "mo",
+    "ヤ": "ya", "ユ": "yu", "ヨ": "yo",
+    "ラ": "ra", "リ": "ri", "ル": "ru", "レ": "re", "ロ": "ro",
+    "ワ": "wa", "ヰ": "i", "ヱ": "e", "ヲ": "o", "ン": "n", "ヴ": "vu",
+    "ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o",
+    "ャ": "ya", "ュ": "yu", "ョ": "yo", "ヮ": "wa",
+}  # fmt: skip
+_SEPARATORS = "・=＝ 　"
+
+
+def is_katakana_name(s: str) -> bool:
+    return bool(s) and all(("ァ" <= c <= "ヺ") or c in "ー・=＝ 　" for c in s)
+
+
+def hepburn(kana: str) -> str:
+    """Romanise a katakana string (lowercase Hepburn; ・ becomes a space).
+
+    Hiragana is converted to katakana first. Characters that are not kana are
+    kept as they are.
+    """
+    kana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
+    out: list[str] = []
+    i = 0
+    n = len(kana)
+    double_next = False
+    while i < n:
+        c = kana[i]
+        if c in _SEPARATORS:
+            out.append(" ")
+            i += 1
+            continue
+        if c == "ッ":
+            double_next = True
+            i += 1
+            continue
+        if c == "ー":
+            i += 1  # long vowels are not written in names (ゼレンスキー → zerensuki)
+            continue
+        syl = _DIGRAPHS.get(kana[i : i + 2])
+        if syl is not None:
+            i += 2
+        else:
+            syl = _MONO.get(c, c)
+            i += 1
+        if double_next and syl and syl[0] not in "aeiou":
+            syl = ("t" if syl.startswith("ch") else syl[0]) + syl
+        double_next = False
+        out.append(syl)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def romanize_name(name: str) -> str:
+    """A best-effort English spelling of a katakana name (マーク・フォーゲル → Maku Fogeru)."""
+    if not is_katakana_name(name):
+        return name
+    return " ".join(p.capitalize() for p in hepburn(name).split())
+
+
+def fold(text: str) -> str:
+    """NFKC, lowercase, strip accents: the form names are compared in."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_DIGRAPH_SUBS = (
+    ("tch", "t"),
+    ("sch", "s"),
+    ("ch", "t"),
+    ("sh", "s"),
+    ("th", "s"),
+    ("ph", "f"),
+    ("ck", "k"),
+)
+_LETTER_SUBS = (
+    ("x", "ks"),
+    ("q", "k"),
+    ("j", "s"),
+    ("z", "s"),
+    ("ts", "s"),
+    ("ds", "s"),
+    ("l", "r"),
+    ("v", "b"),
+    ("f", "b"),
+    ("w", ""),
+    ("y", ""),
+)
+
+
+def _latin_key(s: str) -> str:
+    s = re.sub(r"(?<=[aeo])w$", "v", s)  # Peskow, Romanow: German/Polish -ow = -ov
+    for a, b in _DIGRAPH_SUBS:
+        s = s.replace(a, b)
+    s = re.sub(r"c(?=[eiy])", "s", s)
+    s = s.replace("c", "k")
+    for a, b in _LETTER_SUBS:
+        s = s.replace(a, b)
+    s = re.sub(r"n(?=[pb])", "m", s)
+    s = re.sub(r"(?<=.)h", "", s)  # h is silent or aspirated except at the start (Johnson)
+    s = re.sub(r"[aeiou]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def name_key(name: str) -> str:
+    """The phonetic key of a name in any script.
+
+    Katakana and Latin names reduce to a consonant skeleton (ペスコフ, Peskov,
+    peskow → ``pskb``); anything else (kanji) keys to its folded self.
+    """
+    f = fold(name)
+    if not f:
+        return ""
+    if is_katakana_name(name.strip()):
+        f = hepburn(name.strip())
+    letters = re.sub(r"[^a-z]", "", f)
+    if not letters or len(letters) < len(re.sub(r"[\s\-'.・]", "", f)):
+        # Not (only) Latin letters: kanji, hangul, mixed. Compare as written.
+        return re.sub(r"[\s・=＝]", "", f)
+    joined = "".join(_latin_key(w) for w in re.findall(r"[a-z]+", f))
+    return re.sub(r"(.)\1+", r"\1", joined)
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, stopping early once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            cur.append(v)
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def name_variants(name: str) -> list[str]:
+    """The lookup forms of one name: the whole name and its last part (surname).
+
+    ``Dmitry Peskov`` → [``Dmitry Peskov``, ``Peskov``]; ``マーク・フォーゲル`` →
+    [``マーク・フォーゲル``, ``フォーゲル``]. Kanji names are kept whole.
+    """
+    name = name.strip()
+    if not name:
+        return []
+    out = [name]
+    parts = [p for p in re.split(r"[\s・=＝]+", name) if p]
+    if len(parts) > 1:
+        out.append(parts[-1])
+    return out
+
+
+@dataclass(slots=True)
+class Match:
+    """The outcome of resolving a query against a key index."""
+
+    status: str  # "found" | "ambiguous" | "unknown"
+    ids: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+def resolve(query: str, index: Mapping[str, Iterable[str]]) -> Match:
+    """Resolve ``query`` against ``index`` (key → actor ids).
+
+    An exact key hit with one actor is found; with several, ambiguous. Otherwise a
+    key at distance 1 (for keys of ≥ 4 letters) is accepted only when the runner-up
+    is at least 2 away; ties are ambiguous. Anything else is unknown, with the
+    nearest actors as suggestions.
+    """
+    key = name_key(query)
+    if not key:
+        return Match("unknown")
+    exact = sorted(set(index.get(key, ())))
+    if len(exact) == 1:
+        return Match("found", exact)
+    if exact:
+        return Match("ambiguous", exact)
+    scored: list[tuple[int, str]] = []
+    for k, ids in index.items():
+        d = edit_distance(key, k, 3)
+        if d <= 3:
+            scored.extend((d, i) for i in ids)
+    best: dict[str, int] = {}
+    for d, i in scored:
+        if d < best.get(i, 99):
+            best[i] = d
+    ranked = sorted(best.items(), key=lambda x: (x[1], x[0]))
+    if ranked and ranked[0][1] == 1 and len(key) >= 4:
+        near = [i for i, d in ranked if d == 1]
+        second = ranked[1][1] if len(ranked) > 1 else 99
+        if len(near) == 1 and second >= 2:
+            return Match("found", near)
+        if len(near) > 1:
+            return Match("ambiguous", near)
+    return Match("unknown", suggestions=[i for i, _ in ranked[:5]])

@@ -1,0 +1,128 @@
+"""Storing the people, roles and quotes of one article (tables actors, actor_names,
+article_actors, quotes).
+
+:func:`save_people` runs inside the ingest transaction. When an article is
+updated (a later 更新), its previous actor and quote rows are replaced, and the
+per-actor counters (``article_count``, ``last_seen``) are adjusted for exactly
+the actors that joined or left the article, so they stay right without ever
+counting over all articles.
+"""
+
+from __future__ import annotations
+
+from bot.models import ActorRef, QuoteRef
+from bot.nlp.names import name_key, name_variants
+from bot.storage.db import Database
+
+UNLISTED_PREFIX = "x-"
+"""Ids of people who are not in config/actors.toml start with this."""
+
+
+def lookup_names(actor: ActorRef) -> set[str]:
+    """Every spelling of ``actor`` worth indexing for lookup (whole names and surnames)."""
+    raw = [actor.name_ja, actor.name_en or "", *actor.names]
+    out: set[str] = set()
+    for name in raw:
+        for variant in name_variants(name):
+            if variant and name_key(variant):
+                out.add(variant)
+    return out
+
+
+async def save_people(
+    db: Database,
+    article_id: int,
+    seen_at_utc: str | None,
+    actors: list[ActorRef],
+    quotes: list[QuoteRef],
+) -> None:
+    """Replace the article's actors and quotes with ``actors`` and ``quotes``.
+
+    Must be called inside ``db.transaction()``. Upserts the actors and their
+    names, and keeps ``actors.article_count`` / ``actors.last_seen`` correct when
+    the same article is saved again with a different cast or date.
+    """
+    old_rows = await db.fetchall(
+        "SELECT actor_id FROM article_actors WHERE article_id = ?", (article_id,)
+    )
+    old_ids = {row[0] for row in old_rows}
+    merged: dict[str, ActorRef] = {}
+    for actor in actors:
+        if actor.id in merged:
+            merged[actor.id].mentions += actor.mentions
+        else:
+            merged[actor.id] = actor
+    new_ids = set(merged)
+
+    await db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+    await db.execute("DELETE FROM article_actors WHERE article_id = ?", (article_id,))
+
+    for actor in merged.values():
+        listed = 0 if actor.id.startswith(UNLISTED_PREFIX) else 1
+        await db.execute(
+            """
+            INSERT INTO actors (id, name_ja, name_en, in_gazetteer, article_count, last_seen)
+            VALUES (?, ?, ?, ?, 0, NULL)
+            ON CONFLICT (id) DO UPDATE SET
+                name_en = COALESCE(actors.name_en, excluded.name_en),
+                in_gazetteer = MAX(actors.in_gazetteer, excluded.in_gazetteer),
+                name_ja = CASE
+                    WHEN excluded.in_gazetteer = 1 THEN excluded.name_ja
+                    WHEN actors.in_gazetteer = 0
+                         AND length(excluded.name_ja) > length(actors.name_ja)
+                    THEN excluded.name_ja
+                    ELSE actors.name_ja END
+            """,
+            (actor.id, actor.name_ja, actor.name_en, listed),
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO actor_names (actor_id, name, key) VALUES (?, ?, ?)",
+            [(actor.id, n, name_key(n)) for n in sorted(lookup_names(actor))],
+        )
+    await db.executemany(
+        """
+        INSERT INTO article_actors
+            (article_id, actor_id, name_ja, role, affiliation, mentions, seen_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            (
+                article_id,
+                a.id,
+                a.names[0] if a.names else a.name_ja,
+                a.role,
+                a.affiliation,
+                max(1, a.mentions),
+                seen_at_utc,
+            )
+            for a in merged.values()
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO quotes (article_id, actor_id, text, sentence) VALUES (?, ?, ?, ?)",
+        [
+            (article_id, q.speaker if q.speaker in new_ids else None, q.text, q.sentence)
+            for q in quotes
+        ],
+    )
+
+    for actor_id in sorted(new_ids - old_ids):
+        await db.execute(
+            "UPDATE actors SET article_count = article_count + 1 WHERE id = ?", (actor_id,)
+        )
+    for actor_id in sorted(old_ids - new_ids):
+        await db.execute(
+            "UPDATE actors SET article_count = MAX(article_count - 1, 0) WHERE id = ?",
+            (actor_id,),
+        )
+    # last_seen is a max over an indexed column: O(log n) per actor, also when the
+    # article's date moved or the actor left it.
+    for actor_id in sorted(new_ids | old_ids):
+        await db.execute(
+            """
+            UPDATE actors SET last_seen = (
+                SELECT MAX(seen_at) FROM article_actors WHERE actor_id = ?
+            ) WHERE id = ?
+            """,
+            (actor_id, actor_id),
+        )
