@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,3 +62,34 @@ async def add_article(
             ),
         )
     return article_id
+
+
+@dataclass(frozen=True)
+class _Topic:
+    id: str
+    label_en: str
+    label_ja: str
+    colour: int
+    definition: str
+
+
+@dataclass
+class _Catalog:
+    """The four default topics as plain data; the services only read id, labels and colour."""
+
+    topics: list[_Topic] = field(
+        default_factory=lambda: [
+            _Topic("ceasefire_talks", "Ceasefire talks", "停戦交渉", 0x2E86DE, "ceasefire"),
+            _Topic("nato", "NATO", "NATO", 0x1B4F72, "NATO as an institution"),
+            _Topic("territory", "Territory", "領土", 0xB03A2E, "control of territory"),
+            _Topic("prisoner_release", "Prisoner release", "捕虜・拘束者の解放", 0x239B56, "x"),
+        ]
+    )
+
+    def get(self, topic_id: str) -> _Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
+@pytest.fixture
+def catalog() -> _Catalog:
+    return _Catalog()
