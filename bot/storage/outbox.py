@@ -154,16 +154,20 @@ async def enqueue_digest(
     return int(row[1])
 
 
-async def due(db: Database, now: datetime, limit: int = 50) -> list[OutboxRow]:
-    """Pending rows whose next try is due, oldest first (alerts before digests on a tie)."""
+async def due(db: Database, now: datetime, limit: int = 50, after_id: int = 0) -> list[OutboxRow]:
+    """Pending rows whose next try is due, in the order they were owed.
+
+    ``after_id`` pages through them (rows left pending on purpose, e.g. for a
+    platform not running in this process, do not hide the ones after them).
+    """
     rows = await db.fetchall(
         f"""
         SELECT {_COLUMNS} FROM outbox
-        WHERE status = 'pending' AND (next_try_at IS NULL OR next_try_at <= ?)
+        WHERE status = 'pending' AND (next_try_at IS NULL OR next_try_at <= ?) AND id > ?
         ORDER BY id
         LIMIT ?
         """,
-        (utc_iso(now), limit),
+        (utc_iso(now), after_id, limit),
     )
     return [_row(r) for r in rows]
 

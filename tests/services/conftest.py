@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -93,3 +94,41 @@ class _Catalog:
 @pytest.fixture
 def catalog() -> _Catalog:
     return _Catalog()
+
+
+class RecordingTransport:
+    """A Transport that records what it is asked to post and fails as scripted.
+
+    ``failures`` is consumed one per send: an exception instance is raised,
+    None lets the send succeed.
+    """
+
+    def __init__(self, platform: str = "discord", failures: list | None = None) -> None:
+        self.platform = platform
+        self.failures = list(failures or [])
+        self.alerts: list[tuple[str, object, str]] = []
+        self.digests: list[tuple[str, object, str]] = []
+        self.notices: list[tuple[str, str | None, str]] = []
+        self.sent = asyncio.Event()
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            failure = self.failures.pop(0)
+            if failure is not None:
+                raise failure
+
+    async def send_alert(self, channel_id: str, alert, nonce: str) -> str:
+        self._maybe_fail()
+        self.alerts.append((channel_id, alert, nonce))
+        self.sent.set()
+        return f"m{len(self.alerts)}"
+
+    async def send_digest(self, channel_id: str, digest, nonce: str) -> list[str]:
+        self._maybe_fail()
+        self.digests.append((channel_id, digest, nonce))
+        self.sent.set()
+        return [f"d{len(self.digests)}"]
+
+    async def notify(self, channel_id: str, guild_id: str | None, text: str) -> bool:
+        self.notices.append((channel_id, guild_id, text))
+        return guild_id is not None
