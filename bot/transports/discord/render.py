@@ -46,6 +46,16 @@ def units(text: str | None) -> int:
     return len(text.encode("utf-16-le")) // 2 if text else 0
 
 
+def fit(text: str, limit: int) -> str:
+    """``cut_text`` to ``limit`` as Discord counts (UTF-16), still at a sentence end if possible."""
+    budget = limit
+    out = cut_text(text, budget)
+    while units(out) > limit and budget > 0:
+        budget -= max(1, (units(out) - limit + 1) // 2)
+        out = cut_text(text, budget)
+    return out
+
+
 def embed_size(embed: discord.Embed) -> int:
     """The characters of an embed that count towards the 6,000 a message."""
     total = units(embed.title) + units(embed.description)
@@ -76,13 +86,13 @@ def _bounded_lines(lines: Iterable[str], limit: int, more: str = "…and {n} mor
     pending = list(lines)
     for i, line in enumerate(pending):
         left = len(pending) - i
-        tail = len(more.format(n=left)) + 1
-        if used + len(line) + 1 + (tail if left > 1 else 0) > limit:
+        tail = units(more.format(n=left)) + 1
+        if used + units(line) + 1 + (tail if left > 1 else 0) > limit:
             out.append(more.format(n=left))
             break
         out.append(line)
-        used += len(line) + 1
-    return "\n".join(out)[:limit]
+        used += units(line) + 1
+    return fit("\n".join(out), limit)
 
 
 def _colour(chip: TopicChip | None) -> int | None:
@@ -99,46 +109,46 @@ def alert_embeds(view: AlertView) -> list[discord.Embed]:
     """One embed: headline, lead, topics, key people, source and time; the topic's colour."""
     parts = []
     if view.subtitle:
-        parts.append(f"*{cut_text(view.subtitle, 300)}*")
+        parts.append(f"*{fit(view.subtitle, 300)}*")
     if view.lead:
-        parts.append(cut_text(view.lead, ALERT_LEAD))
+        parts.append(fit(view.lead, ALERT_LEAD))
     embed = discord.Embed(
-        title=cut_text(view.title, TITLE),
-        description="\n\n".join(parts)[:DESCRIPTION] or None,
+        title=fit(view.title, TITLE),
+        description=fit("\n\n".join(parts), DESCRIPTION) or None,
         url=view.url or None,
         colour=view.colour,
         timestamp=view.published,
     )
     if view.topics:
         labels = ", ".join(t.label for t in view.topics)
-        embed.add_field(name="Topics", value=cut_text(labels, FIELD_VALUE), inline=True)
+        embed.add_field(name="Topics", value=fit(labels, FIELD_VALUE), inline=True)
     if view.actors:
         people = [f"{a.display} — {a.role}" if a.role else a.display for a in view.actors]
         embed.add_field(
             name="Key people", value=_bounded_lines(people[:8], FIELD_VALUE), inline=True
         )
     when = f"{ts(view.published)} ({ts(view.published, 'R')})" if view.published else ""
-    source = " · ".join(p for p in (cut_text(view.source, 200), when) if p)
+    source = " · ".join(p for p in (fit(view.source, 200), when) if p)
     if source:
-        embed.add_field(name="Source", value=source[:FIELD_VALUE], inline=False)
+        embed.add_field(name="Source", value=fit(source, FIELD_VALUE), inline=False)
     embed.set_footer(text=f"Article {view.article_id} · /why {view.article_id} explains the tags")
     return [embed]
 
 
 # ----------------------------------------------------------------------------- digests
 def _item_line(item: Any) -> str:
-    head = f"**{cut_text(item.title, ITEM_TITLE)}**"
-    meta = " · ".join(p for p in (cut_text(item.source or "", 60), ts(item.published, "d")) if p)
+    head = f"**{fit(item.title, ITEM_TITLE)}**"
+    meta = " · ".join(p for p in (fit(item.source or "", 60), ts(item.published, "d")) if p)
     line = f"{head} — {meta}" if meta else head
     if item.lead:
-        line += f"\n{cut_text(item.lead, ITEM_LEAD)}"
+        line += f"\n{fit(item.lead, ITEM_LEAD)}"
     return line
 
 
 def _section_embeds(section: DigestSection) -> list[discord.Embed]:
     """One section as embeds; a long list continues in further embeds of the same colour."""
     colour = _colour(section.topic)
-    title = cut_text(f"{section.topic.label} ({section.total})", TITLE)
+    title = fit(f"{section.topic.label} ({section.total})", TITLE)
     embeds: list[discord.Embed] = []
     chunk: list[str] = []
     used = 0
@@ -146,13 +156,13 @@ def _section_embeds(section: DigestSection) -> list[discord.Embed]:
     if section.more:
         lines.append(f"…and {section.more} more on this topic (see /search).")
     for line in lines:
-        line = line[: DESCRIPTION - 1]
-        if chunk and used + len(line) + 2 > DESCRIPTION:
+        line = fit(line, DESCRIPTION - 1)
+        if chunk and used + units(line) + 2 > DESCRIPTION:
             embeds.append(discord.Embed(title=title, description="\n\n".join(chunk), colour=colour))
-            title = cut_text(f"{section.topic.label} (continued)", TITLE)
+            title = fit(f"{section.topic.label} (continued)", TITLE)
             chunk, used = [], 0
         chunk.append(line)
-        used += len(line) + 2
+        used += units(line) + 2
     if chunk or not embeds:
         text = "\n\n".join(chunk) or "Nothing new."
         embeds.append(discord.Embed(title=title, description=text, colour=colour))
@@ -176,7 +186,7 @@ def _digest_header(view: DigestView) -> discord.Embed:
         ]
         embed.add_field(name="Key people", value=_bounded_lines(people, FIELD_VALUE), inline=False)
     if view.quotes:
-        quotes = [f"「{cut_text(q.text, QUOTE)}」 — {q.speaker}" for q in view.quotes]
+        quotes = [f"「{fit(q.text, QUOTE)}」 — {q.speaker}" for q in view.quotes]
         embed.add_field(
             name="Notable quotes", value=_bounded_lines(quotes, FIELD_VALUE), inline=False
         )
@@ -230,16 +240,16 @@ def why_embeds(view: WhyView) -> list[discord.Embed]:
         colour = _colour(view.topics[0].topic)
     meta = " · ".join(p for p in (view.source, ts(view.published)) if p)
     embed = discord.Embed(
-        title=cut_text(view.title, TITLE),
-        description=cut_text(f"{meta}\n{sent}" if meta else sent, DESCRIPTION),
+        title=fit(view.title, TITLE),
+        description=fit(f"{meta}\n{sent}" if meta else sent, DESCRIPTION),
         colour=colour,
     )
     for topic in view.topics[:FIELDS]:
-        evidence = [f"> {cut_text(s, 300)}" for s in topic.sentences]
+        evidence = [f"> {fit(s, 300)}" for s in topic.sentences]
         if topic.terms:
             evidence.append("Terms: " + ", ".join(topic.terms))
         embed.add_field(
-            name=cut_text(f"{topic.topic.label} (score {topic.score:.2f})", FIELD_NAME),
+            name=fit(f"{topic.topic.label} (score {topic.score:.2f})", FIELD_NAME),
             value=_bounded_lines(evidence, FIELD_VALUE) or "(no evidence recorded)",
             inline=False,
         )
@@ -253,8 +263,8 @@ def topics_embeds(topics: Sequence[Any]) -> list[list[discord.Embed]]:
     for t in topics:
         label = f"{t.label_en} / {t.label_ja}" if t.label_ja else t.label_en
         embed = discord.Embed(
-            title=cut_text(label, TITLE),
-            description=cut_text(getattr(t, "definition", "") or "", DESCRIPTION) or None,
+            title=fit(label, TITLE),
+            description=fit(getattr(t, "definition", "") or "", DESCRIPTION) or None,
             colour=topic_colour(t),
         )
         embed.set_footer(text=f"id: {t.id}")
@@ -269,12 +279,12 @@ def search_embeds(query: str, hits: Sequence[Any], total: int | None = None) -> 
     lines = []
     for hit in hits:
         meta = " · ".join(p for p in (hit.source, ts(hit.published, "d")) if p)
-        line = f"**{cut_text(hit.title, ITEM_TITLE)}** — {meta} · #{hit.article_id}"
+        line = f"**{fit(hit.title, ITEM_TITLE)}** — {meta} · #{hit.article_id}"
         if hit.snippet:
-            line += f"\n{cut_text(hit.snippet, 200)}"
+            line += f"\n{fit(hit.snippet, 200)}"
         lines.append(line)
     description = _bounded_lines(lines, DESCRIPTION) if lines else "No articles found."
-    embed = discord.Embed(title=cut_text(f"Search: {query}", TITLE), description=description)
+    embed = discord.Embed(title=fit(f"Search: {query}", TITLE), description=description)
     count = total if total is not None else len(hits)
     embed.set_footer(text=f"{count} result{'s' if count != 1 else ''}")
     return [embed]
@@ -317,14 +327,14 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
             text += "\n" + "\n".join(f"• {label(c)}" for c in candidates[:10])
             if status != "ambiguous":
                 text = text.replace("articles.", "articles. Did you mean:", 1)
-        return [discord.Embed(title=cut_text(f"/who {query}", TITLE), description=text)]
+        return [discord.Embed(title=fit(f"/who {query}", TITLE), description=text)]
     actor = data["actor"]
     en, ja = actor.get("name_en"), actor.get("name_ja")
     name = f"{en} ({ja})" if en and ja and en != ja else str(en or ja)
     roles = [_role_text(r) for r in actor.get("roles") or []]
     lines = []
     if roles:
-        lines.append(f"**{cut_text(roles[0], 300)}**")
+        lines.append(f"**{fit(roles[0], 300)}**")
     count = actor.get("article_count") or 0
     seen = ts(actor.get("last_seen"), "d")
     lines.append(
@@ -336,7 +346,7 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
         top = max(topic_counts, key=lambda k: topic_counts[k])
         topic = topics.get(top) if hasattr(topics, "get") else None
         colour = topic_colour(topic) if topic is not None else None
-    embed = discord.Embed(title=cut_text(name, TITLE), description="\n".join(lines), colour=colour)
+    embed = discord.Embed(title=fit(name, TITLE), description="\n".join(lines), colour=colour)
     if len(roles) > 1:
         embed.add_field(
             name="Roles", value=_bounded_lines([f"• {r}" for r in roles], FIELD_VALUE), inline=False
@@ -346,21 +356,21 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
         for tid, n in sorted(topic_counts.items(), key=lambda kv: -kv[1]):
             topic = topics.get(tid) if topics is not None and hasattr(topics, "get") else None
             parts.append(f"{getattr(topic, 'label_en', None) or tid}: {n}")
-        embed.add_field(name="Topics", value=cut_text(", ".join(parts), FIELD_VALUE), inline=False)
+        embed.add_field(name="Topics", value=fit(", ".join(parts), FIELD_VALUE), inline=False)
     for q in (actor.get("quotes") or [])[:5]:
         when = ts(q.get("published"), "d")
-        src = cut_text(str(q.get("article_title") or ""), 150)
+        src = fit(str(q.get("article_title") or ""), 150)
         embed.add_field(
-            name=cut_text(f"Said in: {src}" if src else "Quote", FIELD_NAME - 30)
+            name=fit(f"Said in: {src}" if src else "Quote", FIELD_NAME - 30)
             + (f" {when}" if when else ""),
-            value=f"「{cut_text(str(q.get('text', '')), FIELD_VALUE - 2)}」"[:FIELD_VALUE],
+            value=f"「{fit(str(q.get('text', '')), FIELD_VALUE - 2)}」",
             inline=False,
         )
     co = actor.get("co_actors") or []
     if co:
         embed.add_field(
             name="Often with",
-            value=cut_text(", ".join(label(c) for c in co[:10]), FIELD_VALUE),
+            value=fit(", ".join(label(c) for c in co[:10]), FIELD_VALUE),
             inline=False,
         )
     embed.set_footer(text=f"id: {actor.get('id')}")

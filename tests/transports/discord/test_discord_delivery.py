@@ -16,7 +16,7 @@ from bot.services.subscriptions import SubscriptionService
 from bot.storage import outbox
 from bot.storage import subscriptions as sub_store
 from bot.storage.articles import store_analyzed
-from bot.transports.discord.render import DESCRIPTION, MESSAGE_CHARS, TITLE, embed_size
+from bot.transports.discord.render import DESCRIPTION, TITLE
 from tests.fakes.discord_fake import DiscordFake
 
 JST = ZoneInfo("Asia/Tokyo")
