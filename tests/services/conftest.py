@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.models import ActorRef, Analysis, Article, Paragraph, QuoteRef, TopicTag
+from bot.nlp.pipeline import Analyzed
+from bot.nlp.tokenizer import get_tokenizer
+from bot.storage.articles import store_analyzed
 from bot.storage.db import Database, open_database
 
 
@@ -132,3 +136,35 @@ class RecordingTransport:
     async def notify(self, channel_id: str, guild_id: str | None, text: str) -> bool:
         self.notices.append((channel_id, guild_id, text))
         return guild_id is not None
+
+
+async def store_article(
+    db: Database,
+    title: str,
+    published: datetime,
+    topics: dict[str, list[str]] | None = None,
+    *,
+    body: str = "本文の一文目。二文目。",
+    source: str = "Nikkei Online",
+    actors: list[ActorRef] | None = None,
+    quotes: list[QuoteRef] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Store an article the way the ingest does (bot/storage/articles.py, real tokenizer)."""
+    article = Article(
+        title=title,
+        paragraphs=tuple(Paragraph(p) for p in body.split("\n\n")),
+        source=source,
+        published=published,
+    )
+    analysis = Analysis(
+        topics=[
+            TopicTag(t, 0.9 - 0.1 * i, ev, []) for i, (t, ev) in enumerate((topics or {}).items())
+        ],
+        actors=list(actors or []),
+        quotes=list(quotes or []),
+    )
+    doc = get_tokenizer().parse(article.nlp_text())
+    async with db.transaction():
+        result = await store_analyzed(db, article, Analyzed(analysis, doc), None, now=now)
+    return result.article_id
