@@ -71,15 +71,22 @@ class FakeInteraction:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
     edits: list[dict[str, Any]] = field(default_factory=list)
+    deleted_original: bool = False
+
+    @property
+    def deferred(self) -> bool:
+        return any(cb.get("type") == 5 for cb in self.callbacks)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        """Message bodies shown to the user: callback data, edits of the original, follow-ups."""
+        """Message bodies shown to the user: callback data, edits of the original (unless it
+        was deleted), follow-ups."""
         out: list[dict[str, Any]] = []
         for cb in self.callbacks:
             if cb.get("type") in (4, 7) and cb.get("data"):
                 out.append(cb["data"])
-        out.extend(self.edits)
+        if not self.deleted_original:
+            out.extend(self.edits)
         out.extend(self.followups)
         return out
 
@@ -129,6 +136,7 @@ class DiscordFake:
         r.add_post(p + "/interactions/{iid}/{token}/callback", self._callback)
         r.add_patch(p + "/webhooks/{app}/{token}/messages/@original", self._edit_original)
         r.add_get(p + "/webhooks/{app}/{token}/messages/@original", self._get_original)
+        r.add_delete(p + "/webhooks/{app}/{token}/messages/@original", self._delete_original)
         r.add_post(p + "/webhooks/{app}/{token}", self._followup)
         r.add_post(p + "/channels/{channel}/messages", self._create_message)
         r.add_get(p + "/channels/{channel}", self._get_channel)
@@ -514,6 +522,13 @@ class DiscordFake:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         body = inter.edits[-1] if inter.edits else {}
         return _json(self._message(self.channel_ids[0], body, webhook=True))
+
+    async def _delete_original(self, request: web.Request) -> web.Response:
+        inter = self.interactions.get(request.match_info["token"])
+        if inter is None:
+            return _json({"message": "Unknown Webhook", "code": 10015}, 404)
+        inter.deleted_original = True
+        return web.Response(status=204)
 
     async def _followup(self, request: web.Request) -> web.Response:
         inter = self.interactions.get(request.match_info["token"])

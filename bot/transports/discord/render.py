@@ -178,7 +178,7 @@ def _digest_header(view: DigestView) -> discord.Embed:
         lines.append(f"{view.truncated} more are left out for length; /search finds them.")
     if view.empty:
         lines.append("No new articles on this channel's topics.")
-    embed = discord.Embed(title=f"Daily digest — {view.date}", description="\n".join(lines))
+    embed = discord.Embed(title=f"Digest — {view.date}", description="\n".join(lines))
     if view.people:
         people = [
             f"{p.display}" + (f" — {p.role}" if p.role else "") + f" ({p.article_count})"

@@ -8,16 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.models import ActorRef, Analysis, Article, Paragraph, TopicTag
-from bot.nlp.pipeline import Analyzed
-from bot.nlp.tokenizer import get_tokenizer
 from bot.services.delivery import DeliveryWorker
 from bot.services.subscriptions import SubscriptionService
 from bot.storage import outbox
 from bot.storage import subscriptions as sub_store
-from bot.storage.articles import store_analyzed
 from bot.transports.discord.render import DESCRIPTION, TITLE
 from tests.fakes.discord_fake import DiscordFake
+from tests.transports.discord.seed import store
 
 JST = ZoneInfo("Asia/Tokyo")
 NATO_COLOUR = 0x1B4F72
@@ -34,23 +31,6 @@ class Clock:
 async def subscribe(db, topics, channel: str, guild: str, what: str = "nato") -> None:
     service = SubscriptionService(db, topics)
     await service.subscribe("discord", channel, guild, what, "alerts", is_admin=True)
-
-
-async def store(db, title: str, lead: str, topic: str = "nato") -> int:
-    article = Article(
-        title=title,
-        paragraphs=(Paragraph(lead), Paragraph("北大西洋条約機構（NATO）の会合が開かれた。")),
-        source="Nikkei Online",
-        published=datetime(2025, 2, 13, 9, 30, tzinfo=JST),
-    )
-    doc = get_tokenizer().parse(article.nlp_text())
-    analysis = Analysis(
-        topics=[TopicTag(topic, 0.9, [lead], ["NATO"])],
-        actors=[ActorRef("rutte", "ルッテ", "Mark Rutte", "NATO事務総長")],
-    )
-    async with db.transaction():
-        result = await store_analyzed(db, article, Analyzed(analysis, doc), None)
-    return result.article_id
 
 
 def worker(db, bot, topics, clock: Clock) -> DeliveryWorker:

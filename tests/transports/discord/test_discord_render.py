@@ -73,7 +73,7 @@ def test_sixty_article_digest_fits_in_messages_and_keeps_every_article() -> None
         assert f"**{i}: " in text, i
     sections = [e for m in messages for e in m][1:]
     assert {e.get("color") for e in sections} == {c.colour for c in CHIPS}
-    assert messages[0][0]["title"] == "Daily digest — 2025-02-13"
+    assert messages[0][0]["title"] == "Digest — 2025-02-13"
     assert "<t:" in messages[0][0]["description"]
 
 

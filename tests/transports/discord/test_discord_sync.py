@@ -21,7 +21,7 @@ EXPECTED = {
     "subscriptions": ({}, None),
     "who": ({"name": (STRING, True, True)}, None),
     "search": ({"query": (STRING, True, False)}, None),
-    "digest": ({"topic": (STRING, False, True)}, None),
+    "digest": ({}, None),
     "topics": ({}, None),
     "why": ({"article": (STRING, True, False)}, None),
 }
