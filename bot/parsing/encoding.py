@@ -40,6 +40,19 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+# The six characters where Microsoft's CP932 table differs from the JIS one that
+# EUC-JP (and most Japanese news sites' UTF-8) use: 〜 ‖ − ¢ £ ¬. Mapping them
+# makes the same text decode identically whichever legacy encoding it came in.
+CP932_TO_JIS = str.maketrans(
+    {
+        "\uff5e": "\u301c",
+        "\u2225": "\u2016",
+        "\uff0d": "\u2212",
+        "\uffe0": "\u00a2",
+        "\uffe1": "\u00a3",
+        "\uffe2": "\u00ac",
+    }
+)
 ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 MAX_CONTROL_RATIO = 0.02
 # Average plausibility below this means "not text in any encoding we know".
@@ -118,6 +131,8 @@ def _legacy_candidates(data: bytes) -> list[tuple[str, str]]:
         for name in group:
             text = _strict(data, name)
             if text is not None:
+                if name == "cp932":
+                    text = text.translate(CP932_TO_JIS)
                 found.append((text, name))
                 break
     return found
@@ -143,9 +158,11 @@ def _bomless_utf16(data: bytes) -> tuple[str, str]:
     pairs = len(data) // 2
     if len(data) % 2 == 0 and pairs:
         name = None
-        if odd >= pairs * 0.2 and even == 0:
+        # ASCII puts its NUL in the high byte; a few CJK characters (U+4E00 一,
+        # U+3000) have a NUL low byte, so one side only has to dominate.
+        if odd > 4 * even:
             name = "utf-16-le"
-        elif even >= pairs * 0.2 and odd == 0:
+        elif even > 4 * odd:
             name = "utf-16-be"
         if name is not None:
             text = _strict(data, name)
