@@ -1,0 +1,196 @@
+"""Build the Bolt ``AsyncApp`` and run it: Socket Mode or HTTP with request signing.
+
+- ``SLACK_APP_TOKEN`` set → Socket Mode (``AsyncSocketModeHandler``); no public URL needed.
+- otherwise → an aiohttp server on ``NEWSBOT_SLACK_PORT`` (default 3000) at
+  ``/slack/events``; Bolt checks every request's ``X-Slack-Signature`` with
+  ``SLACK_SIGNING_SECRET`` and refuses it (401) when the signature is wrong or
+  the timestamp is more than five minutes old.
+
+The Web API client uses ``SLACK_API_URL`` as its base URL (tests point it at a
+loopback fake; proxies work the same way). The services reach the listeners
+through a global middleware that puts a :class:`SlackDeps` into Bolt's
+``context["newsbot"]``, so each listener module only needs ``register(app)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.subscriptions import SubscriptionService
+
+from .listeners import register_all
+from .sender import SlackTransport
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EVENTS_PATH = "/slack/events"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class SlackConfigError(Exception):
+    """Slack settings that cannot work (for example HTTP mode without a signing secret)."""
+
+
+def parse_admins(value: str | None) -> frozenset[str]:
+    """``"U1, U2"`` → ``{"U1", "U2"}`` (the configured admin user ids)."""
+    return frozenset(p.strip() for p in (value or "").replace(";", ",").split(",") if p.strip())
+
+
+@dataclass
+class SlackDeps:
+    """Everything the listeners use; built from the app's services container."""
+
+    db: Any
+    topics: Any
+    subscriptions: SubscriptionService
+    settings: Any = None
+    admins: frozenset[str] = field(default_factory=frozenset)
+    wake_delivery: Callable[[], None] | None = None
+    transport: SlackTransport | None = None
+
+
+def deps_from(services: Any, admins: frozenset[str] = frozenset()) -> SlackDeps:
+    """A :class:`SlackDeps` from any container with ``db`` and ``topics`` attributes.
+
+    ``subscriptions`` is used when present (so the digest scheduler hears of
+    changes); otherwise one is made from ``db`` and ``topics``.
+    """
+    settings = getattr(services, "settings", None)
+    subs = getattr(services, "subscriptions", None)
+    if subs is None:
+        subs = SubscriptionService(
+            services.db,
+            services.topics,
+            default_time=getattr(settings, "digest_time", "08:00"),
+            default_timezone=getattr(settings, "timezone", "Asia/Tokyo"),
+        )
+    wake = getattr(services, "wake_delivery", None) or getattr(services, "wake", None)
+    return SlackDeps(
+        db=services.db,
+        topics=services.topics,
+        subscriptions=subs,
+        settings=settings,
+        admins=admins,
+        wake_delivery=wake,
+    )
+
+
+def make_client(token: str, api_url: str | None = None) -> AsyncWebClient:
+    """The Web API client; ``api_url`` (``SLACK_API_URL``) must end with '/' for slack_sdk."""
+    base = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
+    return AsyncWebClient(token=token, base_url=base)
+
+
+def build_app(
+    deps: SlackDeps,
+    client: AsyncWebClient,
+    signing_secret: str | None,
+    *,
+    socket_mode: bool = False,
+) -> AsyncApp:
+    """The Bolt app with every listener registered (also what tests drive)."""
+    if not socket_mode and not signing_secret:
+        raise SlackConfigError("SLACK_SIGNING_SECRET is required when SLACK_APP_TOKEN is not set")
+    if deps.transport is None:
+        deps.transport = SlackTransport(client)
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=not socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("bot.transports.slack.bolt"),
+    )
+
+    async def inject(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:  # noqa: A002
+        context["newsbot"] = deps
+        return await next()
+
+    app.use(inject)
+    register_all(app)
+    return app
+
+
+@dataclass
+class SlackHandle:
+    """A running Slack connection: its transport for the delivery worker, and ``close()``."""
+
+    app: AsyncApp
+    client: AsyncWebClient
+    transport: SlackTransport
+    deps: SlackDeps
+    mode: str  # "socket" or "http"
+    port: int | None = None
+    _runner: web.AppRunner | None = None
+    _socket: AsyncSocketModeHandler | None = None
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            with contextlib.suppress(Exception):
+                await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        session = getattr(self.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+
+def _secret(value: Any) -> str | None:
+    if value is None:
+        return None
+    raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return raw or None
+
+
+async def start_slack(
+    services: Any,
+    secrets: Any,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+) -> SlackHandle:
+    """Start Slack from the services container and ``Secrets``; returns once listening.
+
+    Socket Mode when ``secrets.slack_app_token`` is set, else HTTP on
+    ``port`` (default ``secrets.slack_port``; 0 picks a free port, see
+    ``handle.port``). Raises :class:`SlackConfigError` for missing tokens.
+    """
+    token = _secret(getattr(secrets, "slack_bot_token", None))
+    if not token:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set")
+    app_token = _secret(getattr(secrets, "slack_app_token", None))
+    signing_secret = _secret(getattr(secrets, "slack_signing_secret", None))
+    client = make_client(token, getattr(secrets, "slack_api_url", None))
+    deps = deps_from(services, parse_admins(getattr(secrets, "slack_admins", "")))
+    deps.transport = SlackTransport(client, notice_users=sorted(deps.admins))
+    app = build_app(deps, client, signing_secret, socket_mode=bool(app_token))
+    handle = SlackHandle(app=app, client=client, transport=deps.transport, deps=deps, mode="http")
+    if app_token:
+        handle.mode = "socket"
+        handle._socket = AsyncSocketModeHandler(app, app_token, web_client=client)
+        await handle._socket.connect_async()
+        log.info("slack: connected in Socket Mode")
+        return handle
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port if port is not None else secrets.slack_port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    handle._runner = runner
+    handle.port = runner.addresses[0][1] if runner.addresses else None
+    log.info("slack: listening for requests on %s:%s%s", host, handle.port, EVENTS_PATH)
+    return handle
