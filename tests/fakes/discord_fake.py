@@ -100,7 +100,11 @@ class DiscordFake:
         app_id: int = 900000000000000001,
         guild_id: int = 900000000000000100,
         channel_ids: tuple[int, ...] = (900000000000000201, 900000000000000202),
+        token: str = "fake-token",
     ) -> None:
+        self.token = token
+        self.connections = 0
+        self.resumes = 0
         self.app_id = str(app_id)
         self.guild_id = str(guild_id)
         self.channel_ids = [str(c) for c in channel_ids]
@@ -315,6 +319,11 @@ class DiscordFake:
         )
         return cb["data"]["choices"]
 
+    async def ask_reconnect(self) -> None:
+        """Send op 7 RECONNECT, as Discord does before moving a session to another node."""
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.send_str(json.dumps({"op": 7, "d": None}))
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         if self._ws is None or self._ws.closed:
             raise AssertionError("no gateway connection")
@@ -342,6 +351,11 @@ class DiscordFake:
         )
         self.requests.append(rec)
         request[BODY] = body
+        bot_route = not request.path.startswith(("/api/v10/interactions/", "/api/v10/webhooks/"))
+        if bot_route and request.headers.get("Authorization") != f"Bot {self.token}":
+            rec.status = 401
+            await self._notify()
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
         try:
             resp = await handler(request)
         finally:
@@ -590,6 +604,7 @@ class DiscordFake:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
+        self.connections += 1
         await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
@@ -614,5 +629,7 @@ class DiscordFake:
                 await self.dispatch("GUILD_CREATE", self._guild())
                 await self._notify()
             elif op == 6:
+                self.resumes += 1
                 await self.dispatch("RESUMED", {})
+                await self._notify()
         return ws
