@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,17 +34,17 @@ PLATFORM = "discord"
 
 @dataclass
 class Services:
-    """What the cogs need; the app's own container works too if it has these attributes.
+    """What the cogs need; any object with these attributes works too.
 
-    ``subscriptions`` is optional: when missing, one is made from db + topics (the app
-    should pass its own so the digest scheduler hears about changes).
+    ``topics`` is the TopicSet (``pipeline.topics``); ``settings`` gives the default digest
+    time and zone. ``subscriptions`` is optional: when missing, one is made from db +
+    topics, but the app should pass its own so the digest scheduler hears of changes.
     """
 
     db: Any
     topics: Any
     settings: Any = None
     subscriptions: SubscriptionService | None = None
-    wake_delivery: Callable[[], None] | None = None
 
 
 class NewsBot(commands.Bot):
@@ -84,8 +83,10 @@ class NewsBot(commands.Bot):
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
             text = original.message
-        elif isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+        elif isinstance(error, app_commands.CheckFailure):
             text = str(error) or "You are not allowed to use this command here."
+        elif isinstance(error, app_commands.TransformerError):
+            text = f"The value {error.value!r} is not valid for this option."
         else:
             log.error(
                 "command /%s failed",

@@ -23,6 +23,7 @@ from .render import alert_embeds, digest_messages
 log = logging.getLogger(__name__)
 
 NONCE_MAX = 25  # Discord rejects longer nonces
+NOTIFY_TRIES = 5
 
 
 class DiscordTransport:
@@ -57,7 +58,7 @@ class DiscordTransport:
         for channel in guild.text_channels:
             if channel not in candidates and str(channel.id) != str(channel_id):
                 candidates.append(channel)
-        for channel in candidates:
+        for channel in candidates[:NOTIFY_TRIES]:
             if str(getattr(channel, "id", "")) == str(channel_id):
                 continue
             try:
