@@ -1,0 +1,279 @@
+"""The ingest job: inbox file → parse → analyse → store → archive (or quarantine).
+
+Crash safety rests on one rule: everything a file contributes (its articles,
+topics, people, owed alerts and its ``files`` row, keyed by the SHA-256 of its
+bytes) is committed in ONE transaction, and the file is moved out of the inbox
+only after that commit. A crash before the commit leaves nothing stored and
+the file in the inbox, so it is simply ingested again; a crash after it leaves
+the file in the inbox with its hash already recorded, so the next scan only
+finishes the move, without analysing or storing anything twice.
+
+Test hook: when the environment has ``NEWSBOT_TEST_CRASH_AFTER_COMMIT=1`` the
+process SIGKILLs itself right after that commit (before the move). Only the
+crash-recovery tests set it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.ingest.report import FileResult, IngestSummary
+from bot.ingest.scanner import InboxScanner, settle, split_names, walk_files
+from bot.models import Article, ParseOutcome
+from bot.nlp.pipeline import Analyzed, Pipeline
+from bot.parsing import parse_bytes
+from bot.settings import Settings
+from bot.storage.articles import store_analyzed
+from bot.storage.db import Database
+from bot.storage.files import FileRecord, find_by_sha, record_file, sha256_file
+
+log = logging.getLogger(__name__)
+
+CRASH_HOOK_ENV = "NEWSBOT_TEST_CRASH_AFTER_COMMIT"
+
+
+def _crash_hook() -> None:
+    if os.environ.get(CRASH_HOOK_ENV) == "1":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def unique_destination(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``folder/stem-N.suffix`` with the first free N."""
+    dest = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 1
+    while dest.exists() or dest.with_name(dest.name + ".reason").exists():
+        dest = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return dest
+
+
+def is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class IngestJob:
+    """Ingests inbox files (``scan_once``) and explicit paths (``ingest_paths``)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        pipeline: Pipeline,
+        on_alerts: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.pipeline = pipeline
+        self.on_alerts = on_alerts
+        """Called after a commit that owed new alerts (the delivery worker wakes up)."""
+        self.scanner = InboxScanner(
+            settings.inbox,
+            settings.settle_seconds,
+            exclude=[settings.archive, settings.quarantine],
+        )
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    # -- entry points ----------------------------------------------------------------
+
+    async def scan_once(self) -> IngestSummary:
+        """Ingest every ready file in the inbox and move each out of it."""
+        summary = IngestSummary()
+        async with self._lock:
+            if self._stopping:
+                return summary
+            scan = await self.scanner.scan()
+            for path in scan.ready:
+                if self._stopping:
+                    break
+                summary.add(await self.ingest_file(path, move=True))
+                self.scanner.forget(path)
+            for path in scan.changing:
+                log.debug("%s is still being written; next scan", path.name)
+        if summary.files:
+            log.info("inbox scan: %s", summary.one_line())
+        return summary
+
+    async def ingest_paths(self, paths: Iterable[Path]) -> IngestSummary:
+        """Ingest files and folders (recursively) once, for the command line.
+
+        Files inside the inbox are moved like the scheduler would move them;
+        files anywhere else are left where they are (their verdict is still
+        recorded in the database). Files still being written are deferred.
+        """
+        summary = IngestSummary()
+        files: list[Path] = []
+        for p in paths:
+            files.extend(walk_files(p) if p.is_dir() else [p])
+        candidates, in_progress = split_names(dict.fromkeys(files))
+        for p in in_progress:
+            summary.add(FileResult(p, "deferred", reason="still being written (temporary name)"))
+        stable, changing, _ = await settle(candidates, self.settings.settle_seconds)
+        for p in changing:
+            summary.add(
+                FileResult(p, "deferred", reason="still being written (size or mtime changing)")
+            )
+        async with self._lock:
+            for path in stable:
+                move = is_within(path, self.settings.inbox)
+                summary.add(await self.ingest_file(path, move=move))
+        return summary
+
+    async def idle(self) -> None:
+        """Stop taking new files and wait until the file in progress is finished."""
+        self._stopping = True
+        async with self._lock:
+            pass
+
+    # -- one file --------------------------------------------------------------------
+
+    async def ingest_file(self, path: Path, *, move: bool) -> FileResult:
+        """Ingest one file; never raises for bad input (the verdict is in the result)."""
+        try:
+            data, sha, size = await asyncio.to_thread(self._read, path)
+        except FileNotFoundError:
+            return FileResult(path, "deferred", reason="vanished before it could be read")
+        except OSError as exc:
+            reason = f"cannot read: {exc.strerror or exc}"
+            log.warning("quarantining %s: %s", path.name, reason)
+            if move:
+                self._move(path, self.settings.quarantine, reason)
+            return FileResult(path, "quarantined", reason=reason)
+
+        known = await find_by_sha(self.db, sha)
+        if known is not None:
+            return self._finish_known(path, known, move)
+
+        if data is None:
+            outcome = ParseOutcome(
+                reason=f"file is {size} bytes, over the limit of {self.settings.max_file_bytes}"
+            )
+        else:
+            outcome = parse_bytes(
+                data,
+                path.name,
+                tz=self.settings.tz,
+                max_bytes=self.settings.max_file_bytes,
+                max_articles=self.settings.max_articles_per_file,
+            )
+        analyzed: list[Analyzed] = []
+        if outcome.ok:
+            try:
+                analyzed = await asyncio.to_thread(self._analyze, outcome.articles)
+            except Exception as exc:  # noqa: BLE001 - a pipeline bug must not wedge the inbox
+                log.error("analysis of %s failed: %s: %s", path.name, type(exc).__name__, exc)
+                log.debug("analysis failure details", exc_info=True)
+                outcome = ParseOutcome(
+                    reason=f"analysis failed: {type(exc).__name__}: {exc}",
+                    encoding=outcome.encoding,
+                )
+        result = await self._commit(path, sha, size, outcome, analyzed)
+        _crash_hook()
+        if result.outcome == "known":
+            # Someone else (another process) committed the same bytes meanwhile.
+            known = await find_by_sha(self.db, sha)
+            assert known is not None
+            return self._finish_known(path, known, move)
+        if result.outcome == "quarantined":
+            log.warning("quarantined %s: %s", path.name, result.reason)
+        else:
+            log.info("ingested %s: %s", path.name, result.one_line())
+        if move:
+            folder = (
+                self.settings.archive if result.outcome == "ingested" else self.settings.quarantine
+            )
+            result.moved_to = self._move(
+                path, folder, result.reason if result.outcome != "ingested" else None
+            )
+        if result.alerts and self.on_alerts is not None:
+            self.on_alerts()
+        return result
+
+    def _read(self, path: Path) -> tuple[bytes | None, str, int]:
+        """(bytes, sha256, size); bytes is None when over the size limit (hashed in chunks)."""
+        size = path.stat().st_size
+        if size > self.settings.max_file_bytes:
+            sha, size = sha256_file(path)
+            return None, sha, size
+        data = path.read_bytes()
+        if len(data) > self.settings.max_file_bytes:
+            return None, hashlib.sha256(data).hexdigest(), len(data)
+        return data, hashlib.sha256(data).hexdigest(), len(data)
+
+    def _analyze(self, articles: tuple[Article, ...]) -> list[Analyzed]:
+        return [self.pipeline.analyze(a) for a in articles]
+
+    async def _commit(
+        self,
+        path: Path,
+        sha: str,
+        size: int,
+        outcome: ParseOutcome,
+        analyzed: list[Analyzed],
+    ) -> FileResult:
+        """Store the file's verdict and articles in one transaction."""
+        result = FileResult(
+            path, "ingested" if outcome.ok else "quarantined", reason=outcome.reason
+        )
+        async with self.db.transaction():
+            if await find_by_sha(self.db, sha) is not None:
+                return FileResult(path, "known")
+            file_id = await record_file(
+                self.db,
+                name=path.name,
+                sha256=sha,
+                size=size,
+                status="ingested" if outcome.ok else "quarantined",
+                reason=outcome.reason,
+                encoding=outcome.encoding,
+                article_count=len(outcome.articles),
+            )
+            for article, an in zip(outcome.articles, analyzed, strict=True):
+                stored = await store_analyzed(self.db, article, an, file_id)
+                result.count(stored)
+        return result
+
+    def _finish_known(self, path: Path, known: FileRecord, move: bool) -> FileResult:
+        """A file whose bytes are already recorded: only move it, never analyse again."""
+        if known.status == "quarantined":
+            result = FileResult(path, "quarantined", reason=known.reason, seen_before=True)
+            folder = self.settings.quarantine
+        else:
+            result = FileResult(path, "known")
+            folder = self.settings.archive
+        if move:
+            result.moved_to = self._move(
+                path, folder, known.reason if result.outcome == "quarantined" else None
+            )
+        log.info(
+            "%s was already recorded (%s); %s",
+            path.name,
+            known.status,
+            "moved" if move else "left in place",
+        )
+        return result
+
+    def _move(self, path: Path, folder: Path, reason: str | None) -> Path | None:
+        """Move ``path`` into ``folder`` (a ``.reason`` file next to it when given)."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            dest = unique_destination(folder, path.name)
+            if reason is not None:
+                dest.with_name(dest.name + ".reason").write_text(reason + "\n", encoding="utf-8")
+            shutil.move(str(path), str(dest))
+        except OSError as exc:
+            log.error("cannot move %s to %s: %s", path.name, folder, exc.strerror or exc)
+            return None
+        return dest
