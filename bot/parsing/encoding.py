@@ -86,10 +86,10 @@ def decode(data: bytes) -> tuple[str, str]:
 def _decode_raw(data: bytes) -> tuple[str, str]:
     for bom, name in BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(name), name
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"invalid {name} text after its byte-order mark") from exc
+            text = _incremental(data[len(bom) :], name)
+            if text is None:
+                raise DecodeError(f"invalid {name} text after its byte-order mark")
+            return text, name
     for magic, kind in MAGIC_NUMBERS.items():
         if data.startswith(magic):
             raise DecodeError(f"binary file ({kind})")
@@ -101,7 +101,7 @@ def _decode_raw(data: bytes) -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError:
                 continue
-    utf8 = _utf8(data)
+    utf8 = _incremental(data, "utf-8")
     if utf8 is not None and (utf8.isascii() or max(utf8) >= "\u0800"):
         return utf8, "utf-8"
     # Only 2-byte UTF-8 sequences (Latin/Cyrillic/...): a short EUC-JP or CP932
@@ -116,9 +116,9 @@ def _decode_raw(data: bytes) -> tuple[str, str]:
     return text, name
 
 
-def _utf8(data: bytes) -> str | None:
-    """Strict UTF-8, forgiving only an incomplete character cut off at the end."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+def _incremental(data: bytes, name: str) -> str | None:
+    """Strict decoding that forgives only an incomplete character cut off at the end."""
+    decoder = codecs.getincrementaldecoder(name)(errors="strict")
     try:
         return decoder.decode(data, final=False)
     except UnicodeDecodeError:
