@@ -7,12 +7,14 @@ views; these are also a reasonable ``text`` fallback for them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, is_dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.storage.search import SearchHit
 
-from .views import AlertView, DigestView, WhyView, cut_text
+from .views import AlertView, DigestView, KeyPerson, WhyView, cut_text
 
 RULE = "─" * 60
 
@@ -23,7 +25,11 @@ def when(dt: datetime | None, zone: str | None = None) -> str:
         return "time unknown"
     if zone:
         dt = dt.astimezone(ZoneInfo(zone))
-    return f"{dt:%Y-%m-%d %H:%M} {dt.tzname() or ''}".rstrip()
+    name = dt.tzname() or ""
+    if not name.isalpha():  # a fixed offset ("UTC+09:00"): show it as +09:00
+        offset = dt.strftime("%z")
+        name = f"{offset[:3]}:{offset[3:5]}" if offset else ""
+    return f"{dt:%Y-%m-%d %H:%M} {name}".rstrip()
 
 
 def render_alert(alert: AlertView) -> str:
@@ -71,7 +77,7 @@ def render_digest(digest: DigestView) -> str:
     return "\n".join(lines)
 
 
-def _person(p) -> str:  # KeyPerson
+def _person(p: KeyPerson) -> str:
     role = f", {p.role}" if p.role else ""
     return f"{p.display}{role} ({p.article_count})"
 
@@ -120,4 +126,65 @@ def render_topics(topics: Iterable[object]) -> str:
         definition = getattr(t, "definition", "")
         if definition:
             lines.append(f"  {cut_text(str(definition), 200)}")
+    return "\n".join(lines)
+
+
+def who_data(result: Any) -> dict[str, Any]:
+    """The SPEC §5 ``who --json`` dict of a WhoResult (``as_json``/``to_dict``) or a dict."""
+    for attr in ("as_json", "to_dict"):
+        if hasattr(result, attr):
+            return dict(getattr(result, attr)())
+    if is_dataclass(result) and not isinstance(result, type):
+        return asdict(result)
+    return dict(result)
+
+
+def _name(c: Any) -> str:
+    if isinstance(c, dict):
+        en, ja = c.get("name_en"), c.get("name_ja")
+        return f"{en} ({ja})" if en and ja and en != ja else str(en or ja or c.get("id"))
+    return str(c)
+
+
+def _role(r: Any) -> str:
+    if isinstance(r, dict):
+        text = r.get("role") or r.get("text") or ""
+        seen = r.get("seen") or r.get("seen_at") or r.get("last_seen")
+        return f"{text} (as of {str(seen)[:10]})" if seen else str(text)
+    return str(r)
+
+
+def render_who(result: Any) -> str:
+    """The /who answer as text: the person, or the candidates when ambiguous or unknown."""
+    data = who_data(result)
+    query = str(data.get("query") or "")
+    candidates = data.get("candidates") or []
+    actor = data.get("actor")
+    if data.get("status") != "found" or not actor:
+        if data.get("status") == "ambiguous":
+            text = f"{query!r} could be several people:"
+        else:
+            text = f"No one called {query!r} is in the articles."
+            if candidates:
+                text += " Did you mean:"
+        return "\n".join([text, *(f"• {_name(c)}" for c in candidates[:10])])
+    lines = [_name(actor)]
+    roles = [_role(r) for r in actor.get("roles") or []]
+    if roles:
+        lines.append("Role: " + "; ".join(roles[:3]))
+    count = actor.get("article_count") or 0
+    seen = actor.get("last_seen")
+    lines.append(
+        f"In {count} article{'s' if count != 1 else ''}"
+        + (f", last seen {str(seen)[:10]}" if seen else "")
+    )
+    topics = actor.get("topics") or {}
+    if topics:
+        lines.append("Topics: " + ", ".join(f"{k} {v}" for k, v in topics.items()))
+    for q in (actor.get("quotes") or [])[:3]:
+        title = q.get("article_title") or ""
+        lines.append(f"「{cut_text(str(q.get('text', '')), 160)}」 — {cut_text(str(title), 60)}")
+    co = actor.get("co_actors") or []
+    if co:
+        lines.append("Often with: " + ", ".join(_name(c) for c in co[:8]))
     return "\n".join(lines)
