@@ -308,13 +308,15 @@ async def enqueue_due(
             digest_date=due.digest_date,
             limits=limits,
         )
-        async with db.transaction():
-            outbox_id = await outbox.enqueue_digest(
-                db, sub.platform, sub.channel_id, due.digest_date, view.to_dict(), now=now
-            )
-            await sub_store.record_digest(
-                db, sub.platform, sub.channel_id, due.digest_date, due.slot_utc
-            )
+        # Two autocommit statements, in this order: should the process die between
+        # them, the next run finds the digest due again, the unique outbox row
+        # refuses a second copy, and the bookkeeping is completed then.
+        outbox_id = await outbox.enqueue_digest(
+            db, sub.platform, sub.channel_id, due.digest_date, view.to_dict(), now=now
+        )
+        await sub_store.record_digest(
+            db, sub.platform, sub.channel_id, due.digest_date, due.slot_utc
+        )
         if outbox_id is not None:
             late = now - due.slot_utc
             log.info(

@@ -1,5 +1,9 @@
 """Subscribe and unsubscribe channels: validation, merging, and the server-side admin check.
 
+Every change is one SQL statement (atomic on its own), so these services open
+no transaction: the database connection is shared with the ingest, whose
+transactions must not collide with ours.
+
 Transports check the platform permission (Manage Channels on Discord, the
 admin set on Slack) before calling, and pass the result as ``is_admin``; the
 service refuses again when it is False, so a transport bug cannot open the
@@ -239,8 +243,7 @@ class SubscriptionService:
             if zone:
                 changes["timezone"] = zone
             sub = current.with_(**changes)
-        async with self.db.transaction():
-            stored = await store.upsert(self.db, sub)
+        stored = await store.upsert(self.db, sub)
         log.info("subscription %s/%s: %s", platform, channel_id, describe(stored, self.catalog))
         await self._changed()
         return stored
@@ -273,21 +276,19 @@ class SubscriptionService:
                 tuple(t.id for t in self.catalog.topics) if current.all_topics else current.topics
             )
             remaining = tuple(t for t in before if t not in removing)
-        async with self.db.transaction():
-            if remaining:
-                result: Subscription | None = await store.upsert(
-                    self.db, current.with_(topics=remaining)
-                )
-            else:
-                await store.delete(self.db, platform, channel_id)
-                result = None
+        if remaining:
+            result: Subscription | None = await store.upsert(
+                self.db, current.with_(topics=remaining)
+            )
+        else:
+            await store.delete(self.db, platform, channel_id)
+            result = None
         await self._changed()
         return result
 
     async def pause(self, platform: str, channel_id: str, reason: str) -> bool:
         """Pause a channel the bot cannot post to (no admin check: the bot itself does this)."""
-        async with self.db.transaction():
-            done = await store.set_paused(self.db, platform, channel_id, True, reason)
+        done = await store.set_paused(self.db, platform, channel_id, True, reason)
         if done:
             log.warning("paused %s/%s: %s", platform, channel_id, reason)
             await self._changed()

@@ -19,17 +19,18 @@ ELLIPSIS = "…"
 def cut_text(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters, cut at a sentence end where possible.
 
-    A cut that can end at 。/！/？ in the second half of the budget does so;
-    otherwise the text is cut at ``limit - 1`` characters and ends with '…'.
+    Whitespace runs (line breaks included) become one space. A cut that can
+    end at 。/！/？ keeping at least half the budget does so; otherwise the
+    text is cut at ``limit - 1`` characters and ends with '…'.
     """
-    text = " ".join(text.split()) if "\n" in text else text.strip()
+    text = " ".join(text.split())
     if limit <= 0:
         return ""
     if len(text) <= limit:
         return text
     window = text[:limit]
     best = max(window.rfind(ch) for ch in SENTENCE_ENDS)
-    if best >= limit // 2:
+    if best >= 0 and best + 1 >= limit // 2:
         return window[: best + 1]
     return text[: limit - 1].rstrip() + ELLIPSIS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from bot.models import ActorRef, Analysis, Article, Paragraph, QuoteRef, TopicTag
 from bot.nlp.pipeline import Analyzed
 from bot.nlp.tokenizer import get_tokenizer
+from bot.nlp.topics import TopicSet, load_topics
 from bot.storage.articles import store_analyzed
 from bot.storage.db import Database, open_database
 
@@ -69,35 +70,18 @@ async def add_article(
     return article_id
 
 
-@dataclass(frozen=True)
-class _Topic:
-    id: str
-    label_en: str
-    label_ja: str
-    colour: int
-    definition: str
+REPO = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class _Catalog:
-    """The four default topics as plain data; the services only read id, labels and colour."""
-
-    topics: list[_Topic] = field(
-        default_factory=lambda: [
-            _Topic("ceasefire_talks", "Ceasefire talks", "停戦交渉", 0x2E86DE, "ceasefire"),
-            _Topic("nato", "NATO", "NATO", 0x1B4F72, "NATO as an institution"),
-            _Topic("territory", "Territory", "領土", 0xB03A2E, "control of territory"),
-            _Topic("prisoner_release", "Prisoner release", "捕虜・拘束者の解放", 0x239B56, "x"),
-        ]
-    )
-
-    def get(self, topic_id: str) -> _Topic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
+@lru_cache(maxsize=1)
+def default_topics() -> TopicSet:
+    """The repository's config/topics.toml, loaded once (the four default topics)."""
+    return load_topics(REPO / "config" / "topics.toml")
 
 
 @pytest.fixture
-def catalog() -> _Catalog:
-    return _Catalog()
+def catalog() -> TopicSet:
+    return default_topics()
 
 
 class RecordingTransport:

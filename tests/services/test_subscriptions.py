@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -137,3 +138,24 @@ async def test_describe_in_plain_words(service: SubscriptionService) -> None:
     text = describe(sub, service.catalog)
     assert "NATO" in text and "Ceasefire talks / 停戦交渉" in text
     assert "alerts and a daily digest at 21:15 UTC" in text
+
+
+async def test_changes_while_another_task_holds_a_transaction(
+    service: SubscriptionService, db: Database
+) -> None:
+    """The connection is shared with the ingest: a change mid-ingest must not fail."""
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def ingest() -> None:
+        async with db.transaction():
+            started.set()
+            await release.wait()
+
+    task = asyncio.create_task(ingest())
+    await started.wait()
+    sub = await service.subscribe("discord", "c1", None, "nato", is_admin=True)
+    assert await service.pause("discord", "c1", "HTTP 403")
+    release.set()
+    await task
+    stored = await service.get("discord", "c1")
+    assert stored is not None and stored.topics == sub.topics and stored.paused

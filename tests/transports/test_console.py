@@ -24,7 +24,7 @@ from bot.transports.console import (
     ensure_console_subscription,
     run_console,
 )
-from tests.services.conftest import _Catalog, store_article
+from tests.services.conftest import default_topics, store_article
 
 NOW = datetime(2025, 2, 13, 9, 0, tzinfo=UTC)
 JST = ZoneInfo("Asia/Tokyo")
@@ -40,7 +40,7 @@ class Services:
 
 @pytest.fixture
 def services(db: Database) -> Services:
-    catalog = _Catalog()
+    catalog = default_topics()
     return Services(db, catalog, SubscriptionService(db, catalog), clock=lambda: NOW)
 
 
