@@ -30,6 +30,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,7 +126,7 @@ class SlackFake:
         return [
             c.args
             for c in self.calls_to("chat.postMessage")
-            if channel is None or c.args.get("channel") == channel
+            if c.response.get("ok") and (channel is None or c.args.get("channel") == channel)
         ]
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -159,7 +160,7 @@ class SlackFake:
         self.calls.append(call)
         try:
             status, body, headers = self._answer(method, args, token)
-            call.status = status
+            call.status, call.response = status, body
             return web.json_response(body, status=status, headers=headers)
         finally:
             await self._notify()

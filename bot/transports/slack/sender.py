@@ -76,6 +76,8 @@ def classify(err: SlackApiError) -> DeliveryError:
     response = err.response
     status = getattr(response, "status_code", None)
     code = error_code(response)
+    if status == 200:
+        status = None  # an ``ok: false`` answer: the code says it all, "HTTP 200" would confuse
     if code in GONE_ERRORS:
         return DeliveryError("gone", status, code)
     if code in RETRY_ERRORS or (status is not None and (status >= 500 or status == 429)):

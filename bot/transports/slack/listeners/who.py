@@ -16,10 +16,10 @@ def register(app: Any) -> None:
         _, name = split(command.get("text"))
 
         async def work() -> Message:
-            from bot.services import who as who_service
-
             if not name:
                 raise UserError(f"Whom should I look up? For example: {COMMAND} who Peskov")
+            from bot.services import who as who_service
+
             result = await who_service.who(deps_of(context).db, name)
             return who_message(result)
 

@@ -1,0 +1,67 @@
+"""Request signing and routing through the real Bolt app over HTTP."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.transports.slack.slack_support import MEMBER, SlackClient, sign
+
+
+async def test_good_signature_is_acked(client: SlackClient) -> None:
+    _, body = client.payload("help", MEMBER)
+    status, _ = await client.post(body)
+    assert status == 200
+
+
+@pytest.mark.parametrize(
+    ("case", "age", "secret"),
+    [
+        ("wrong secret", 0, "not-the-secret"),
+        ("stale timestamp", 6 * 60, None),
+        ("future timestamp", -6 * 60, None),
+    ],
+)
+async def test_bad_requests_are_rejected(
+    client: SlackClient, case: str, age: int, secret: str | None
+) -> None:
+    key, body = client.payload("help", MEMBER)
+    ts = int(time.time()) - age
+    signature = sign(body, ts, secret) if secret else sign(body, ts)
+    status, _ = await client.post(body, timestamp=ts, signature=signature)
+    assert status == 401, case
+    assert key not in client.fake.responses
+
+
+async def test_tampered_body_is_rejected(client: SlackClient) -> None:
+    _, body = client.payload("help", MEMBER)
+    ts = int(time.time())
+    signature = sign(body, ts)
+    status, _ = await client.post(
+        body.replace("help", "subscribe+all"), timestamp=ts, signature=signature
+    )
+    assert status == 401
+
+
+@pytest.mark.parametrize("text", ["", "help", "HELP", "frobnicate now"])
+async def test_usage_for_help_and_unknown(client: SlackClient, text: str) -> None:
+    reply = await client.command(text)
+    assert reply["response_type"] == "ephemeral"
+    body = " ".join(b["text"]["text"] for b in reply["blocks"] if "text" in b)
+    assert "/newsbot who NAME" in body
+    if text.startswith("frob"):
+        assert "Unknown sub-command `frobnicate`" in body
+
+
+async def test_unknown_word_is_escaped(client: SlackClient) -> None:
+    reply = await client.command("<!channel> hi")
+    text = reply["blocks"][0]["text"]["text"]
+    assert "<!channel>" not in text
+    assert "&lt;!channel&gt;" in text
+
+
+async def test_missing_argument_is_an_ephemeral_error(client: SlackClient) -> None:
+    reply = await client.command("WHO")
+    assert reply["response_type"] == "ephemeral"
+    assert "Whom should I look up?" in reply["blocks"][0]["text"]["text"]
