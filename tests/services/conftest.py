@@ -143,7 +143,8 @@ async def store_article(
     )
     analysis = Analysis(
         topics=[
-            TopicTag(t, 0.9 - 0.1 * i, ev, []) for i, (t, ev) in enumerate((topics or {}).items())
+            TopicTag(t, 0.9 - 0.1 * i, ev, ["語"])
+            for i, (t, ev) in enumerate((topics or {}).items())
         ],
         actors=list(actors or []),
         quotes=list(quotes or []),

@@ -86,8 +86,8 @@ def test_since_is_last_digest_or_a_day_before_the_slot() -> None:
 
 async def _day_of_news(db: Database, start: datetime, count: int = 60) -> None:
     """``count`` articles over 24 h from ``start``, topics in turn, people and quotes."""
-    peskov = ActorRef("peskov", "ペスコフ", "Dmitry Peskov", "ロシア大統領報道官", 2)
-    rutte = ActorRef("rutte", "ルッテ", "Mark Rutte", "NATO事務総長", 1)
+    peskov = ActorRef("peskov", "ペスコフ", "Dmitry Peskov", role="ロシア大統領報道官", mentions=2)
+    rutte = ActorRef("rutte", "ルッテ", "Mark Rutte", role="NATO事務総長", mentions=1)
     for i in range(count):
         topic = TOPICS[i % 4]
         extra = {TOPICS[(i + 1) % 4]: ["副次的な根拠。"]} if i % 5 == 0 else {}
