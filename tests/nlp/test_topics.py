@@ -1,0 +1,406 @@
+"""The topic classifier on short articles written for the hard cases.
+
+Each case is a small article in the style of Japanese wire copy: a headline, an
+optional sub-headline and body paragraphs. ``want`` topics must be tagged,
+``not_want`` topics must not. The cases cover each topic stated in its usual
+words and without them, trigger words used in another sense, and passing
+mentions. Real fugashi + unidic-lite and the shipped config/topics.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.models import Article, Paragraph
+from bot.nlp.tokenizer import get_tokenizer
+from bot.nlp.topics import TopicSet, classify, explain, load_topics
+
+REPO = Path(__file__).resolve().parents[2]
+CEASE, NATO, TERR, PRIS = "ceasefire_talks", "nato", "territory", "prisoner_release"
+
+
+@pytest.fixture(scope="module")
+def topics() -> TopicSet:
+    return load_topics(REPO / "config" / "topics.toml")
+
+
+def make_article(title: str, *paragraphs: str, subtitle: str | None = None) -> Article:
+    return Article(
+        title=title,
+        subtitle=subtitle,
+        paragraphs=tuple(
+            Paragraph(p, "heading" if ("。" not in p and len(p) < 25) else "p") for p in paragraphs
+        ),
+    )
+
+
+def tag_ids(article: Article, topics: TopicSet) -> set[str]:
+    doc = get_tokenizer().parse(article.nlp_text())
+    return {t.id for t in classify(doc, article, topics)}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    body: tuple[str, ...]
+    want: frozenset[str] = frozenset()
+    not_want: frozenset[str] = frozenset()
+    subtitle: str | None = None
+
+
+def case(name, title, *body, want=(), not_want=(), subtitle=None) -> Case:  # type: ignore[no-untyped-def]
+    return Case(name, title, tuple(body), frozenset(want), frozenset(not_want), subtitle)
+
+
+CASES = [
+    # --- ceasefire talks: other conflicts, and without the word 停戦 -------------------
+    case(
+        "gaza_talks",
+        "ガザ停戦交渉、カタールで再開",
+        "イスラエルとイスラム組織ハマスは15日、カタールの首都ドーハで停戦と人質解放を巡る"
+        "間接交渉を再開した。エジプトと米国も仲介に加わった。",
+        "ガザでは戦闘が1年以上続き、双方の溝は深い。",
+        want={CEASE},
+        not_want={NATO, TERR},
+    ),
+    case(
+        "sudan_truce",
+        "スーダン国軍とRSF、72時間の停戦で合意",
+        "内戦が続くスーダンで、国軍と準軍事組織の即応支援部隊(RSF)は27日、72時間の停戦で"
+        "合意した。米国とサウジアラビアが仲介した。",
+        "首都ハルツームでは戦闘で多数の民間人が死亡している。",
+        want={CEASE},
+        not_want={NATO, PRIS},
+    ),
+    case(
+        "armenia_azerbaijan_peace",
+        "アルメニアとアゼルバイジャン、和平合意に署名",
+        "係争地ナゴルノカラバフを巡って2度の戦争を戦ったアルメニアとアゼルバイジャンの首脳は8日、"
+        "ワシントンで和平合意に署名した。国境画定の協議も続ける。",
+        "両国の軍事衝突では多数の兵士が死亡した。",
+        want={CEASE, TERR},
+        not_want={NATO, PRIS},
+    ),
+    case(
+        "thai_cambodia",
+        "タイとカンボジア、即時停戦で合意",
+        "国境地帯で軍事衝突が続いていたタイとカンボジアは28日、マレーシアの仲介で即時停戦に合意した。",
+        "両軍の砲撃で住民数万人が避難した。",
+        want={CEASE},
+        not_want={NATO, PRIS},
+    ),
+    case(
+        "end_of_war_without_teisen",
+        "米ロ、戦争終結へ協議開始",
+        "米国とロシアは18日、ウクライナでの戦争を終わらせるための交渉に入ることで一致した。",
+        "ロシアの侵攻開始から3年がたつ。",
+        want={CEASE},
+    ),
+    # --- ceasefire talks: other senses and passing mentions ---------------------------
+    case(
+        "wage_talks",
+        "春闘、賃上げ交渉が山場",
+        "春季労使交渉(春闘)は12日に集中回答日を迎える。労組は粘り強く交渉を続ける。",
+        want=(),
+        not_want={CEASE},
+    ),
+    case(
+        "tariff_talks",
+        "日米関税交渉が合意",
+        "日米両政府は関税交渉で合意した。自動車関税を引き下げる。市場開放も求められた。",
+        not_want={CEASE, PRIS},
+    ),
+    case(
+        "trade_truce",
+        "米中、貿易の「休戦」を延長",
+        "米中両政府は追加関税の引き下げを90日間延長することで合意した。高関税の応酬は休戦が続く。",
+        "市場では株価が上昇した。",
+        not_want={CEASE},
+    ),
+    case(
+        "golf_peace",
+        "男子ゴルフ2団体が電撃「和平」",
+        "対立していた男子ゴルフの2つのツアーは6日、事業を統合することで合意した。"
+        "「ゴルフ界の内戦」は休戦に至った形だ。",
+        not_want={CEASE},
+    ),
+    case(
+        "end_of_war_day",
+        "終戦の日、全国戦没者追悼式",
+        "終戦の日の15日、政府主催の全国戦没者追悼式が東京で開かれた。"
+        "首相は戦争の惨禍を繰り返さないと述べた。",
+        not_want={CEASE},
+    ),
+    case(
+        "backdrop_mention_in_swap",
+        "米ロ、拘束者を交換",
+        "米国とロシアは10日、アブダビで拘束者の身柄交換を実施した。ロシアは米国人女性を解放した。",
+        "ウクライナでの停戦交渉が難航するなか、両国は交換を通じて信頼醸成を図る。",
+        want={PRIS},
+        not_want={CEASE},
+    ),
+    case(
+        "japan_russia_peace_treaty",
+        "ロシア、日本との平和条約交渉を拒否",
+        "ロシア外務省は、北方領土問題を含む日本との平和条約締結交渉に応じないと表明した。",
+        want={TERR},
+        not_want={CEASE},
+    ),
+    # --- NATO ------------------------------------------------------------------------
+    case(
+        "nato_summit",
+        "NATO首脳会議がハーグで開幕",
+        "北大西洋条約機構(NATO)は24日、オランダのハーグで首脳会議を開いた。"
+        "同盟の結束を確認する首脳宣言を採択する。",
+        want={NATO},
+    ),
+    case(
+        "article5_without_membership",
+        "トランプ氏、第5条の順守に含み",
+        "トランプ米大統領は、1カ国への攻撃を全加盟国への攻撃とみなす北大西洋条約第5条について"
+        "「定義による」と述べた。NATOの集団防衛への関与に疑問が出ている。",
+        want={NATO},
+    ),
+    case(
+        "defence_spending",
+        "NATO加盟国、国防費の目標引き上げへ",
+        "北大西洋条約機構(NATO)の加盟国は、国防費を国内総生産の3.5%に増やす目標で合意する見通しだ。",
+        want={NATO},
+    ),
+    case(
+        "nato_secretary_general",
+        "NATO事務総長、ロシアの脅威に警鐘",
+        "ルッテNATO事務総長は演説で、ロシアが数年以内に同盟国を攻撃しかねないと警告した。",
+        "同氏は加盟国に防衛力の強化を求めた。",
+        want={NATO},
+    ),
+    case(
+        "accession_named_in_full",
+        "スウェーデン、北大西洋条約機構に正式加盟",
+        "スウェーデンは7日、北大西洋条約機構に正式に加盟した。加盟国は32カ国となった。",
+        want={NATO},
+    ),
+    case(
+        "tpp_accession",
+        "英国のTPP加盟が正式決定",
+        "環太平洋経済連携協定(TPP)の参加国は16日、英国の加盟を認める議定書に署名した。"
+        "加盟国には市場開放が求められる。",
+        not_want={NATO},
+    ),
+    case(
+        "eu_accession",
+        "EU、ウクライナの加盟交渉を開始",
+        "欧州連合(EU)はウクライナとモルドバの加盟交渉を正式に始めた。加盟には改革が条件になる。",
+        not_want={NATO, CEASE},
+    ),
+    case(
+        "passing_nato_in_ceasefire_story",
+        "ロシアとウクライナ、停戦協議で合意至らず",
+        "ロシアとウクライナの代表団は16日、イスタンブールで停戦協議を開いたが、合意に至らなかった。"
+        "ロシア側は即時停戦を拒んだ。",
+        "会場の周辺では、NATO加盟国のポーランドから来た支援団体が集会を開いた。",
+        want={CEASE},
+        not_want={NATO},
+    ),
+    case(
+        "franchise_stores",
+        "コンビニ加盟店の営業時間を見直し",
+        "大手コンビニは加盟店の24時間営業を見直す。加盟店の負担が重いためだ。",
+        not_want={NATO},
+    ),
+    # --- territory ---------------------------------------------------------------------
+    case(
+        "northern_territories",
+        "北方領土の元島民、墓参再開を要望",
+        "北方四島の元島民らは、途絶えている墓参の再開を政府に求めた。",
+        want={TERR},
+    ),
+    case(
+        "takeshima",
+        "韓国議員団が竹島に上陸 政府が抗議",
+        "韓国の国会議員団が竹島に上陸した。日本政府は竹島は日本固有の領土だとして抗議した。",
+        want={TERR},
+    ),
+    case(
+        "senkaku",
+        "尖閣周辺で中国海警局の船が領海侵入",
+        "沖縄県・尖閣諸島周辺の領海に中国海警局の船4隻が侵入した。",
+        want={TERR},
+    ),
+    case(
+        "south_china_sea",
+        "南シナ海で中国とフィリピンの船が衝突",
+        "中国が領有権を主張する南シナ海のアユンギン礁付近で、両国の船が衝突した。",
+        want={TERR},
+    ),
+    case(
+        "annexation_referendum_without_ryodo",
+        "親ロ派、4州で「住民投票」 ロシアへの併合狙う",
+        "ウクライナ東・南部4州の親ロシア派勢力は、ロシアへの編入の是非を問う住民投票を始めた。",
+        want={TERR},
+    ),
+    case(
+        "liberated_village_is_territory",
+        "ロシア国防省、ドネツク州の集落を解放と発表",
+        "ロシア国防省は、東部ドネツク州の集落を解放したと発表した。ウクライナ軍は撤退した。",
+        want={TERR},
+        not_want={PRIS},
+    ),
+    case(
+        "kursk_control",
+        "ウクライナ軍、クルスク州で支配地域拡大",
+        "ウクライナ軍はロシア西部クルスク州で約1000平方キロを支配下に置いたと発表した。",
+        want={TERR},
+    ),
+    case(
+        "regaining_power_is_not_territory",
+        "野党、政権奪還へ選挙協力",
+        "野党各党は次の総選挙で政権奪還をめざし、候補者の一本化を進める。",
+        not_want={TERR},
+    ),
+    # --- prisoner release ----------------------------------------------------------------
+    case(
+        "swap_without_horyo",
+        "米ロ、拘束者の身柄交換を実施",
+        "米国とロシアはトルコの仲介で、互いに拘束していた計8人の身柄交換を実施した。",
+        want={PRIS},
+        not_want={TERR},
+    ),
+    case(
+        "pow_swap",
+        "ロシアとウクライナが捕虜交換 各150人",
+        "ロシアとウクライナはUAEの仲介で捕虜を150人ずつ交換した。",
+        want={PRIS},
+    ),
+    case(
+        "children_returned",
+        "ロシアに連れ去られた子ども10人が帰還",
+        "ウクライナ政府は、ロシアに連れ去られた子ども10人が帰還したと発表した。カタールが仲介した。",
+        want={PRIS},
+    ),
+    case(
+        "soldier_repatriated",
+        "北朝鮮、越境した米兵を送還",
+        "北朝鮮は拘束していた米兵を中国経由で米国に送還した。米政府が身柄を引き取った。",
+        want={PRIS},
+    ),
+    case(
+        "crimea_status",
+        "米和平案、クリミアのロシア帰属を承認",
+        "米国が示した和平案は、ロシアが一方的に併合したクリミア半島の帰属をロシアと認める内容だ。",
+        want={TERR, CEASE},
+    ),
+    case(
+        "hostages_freed",
+        "ハマス、人質4人を解放",
+        "イスラム組織ハマスは25日、拘束していたイスラエル人の人質4人を解放した。",
+        want={PRIS},
+    ),
+    case(
+        "feeling_of_release",
+        "マスク着用緩和、街に解放感",
+        "マスク着用が個人の判断に委ねられ、街には解放感が広がった。長いマスク生活からの解放を喜ぶ声も。",
+        not_want={PRIS},
+    ),
+    case(
+        "peoples_liberation_army",
+        "中国人民解放軍、台湾周辺で演習",
+        "中国人民解放軍は台湾周辺で大規模な演習を実施した。解放軍の艦艇が展開した。",
+        not_want={PRIS, TERR},
+    ),
+    case(
+        "ransomware_hostage",
+        "サイバー攻撃、データを「人質」に",
+        "ハッカー集団は盗んだデータを「人質」に金銭を要求している。",
+        not_want={PRIS},
+    ),
+    case(
+        "arrest_is_not_release",
+        "ロシア、米国人記者を拘束 スパイ容疑",
+        "ロシア連邦保安局は、米紙の記者をスパイ容疑で拘束したと発表した。記者は拘束が続いている。",
+        not_want={PRIS},
+    ),
+    case(
+        "exchange_of_views",
+        "日ロ外相、電話で意見交換",
+        "両外相は電話で意見交換した。",
+        not_want={PRIS},
+    ),
+    case(
+        "fukushima_return_zone",
+        "帰還困難区域の避難指示を一部解除",
+        "政府は福島県の帰還困難区域の一部で避難指示を解除した。住民の帰還が始まる。",
+        not_want={PRIS},
+    ),
+]
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.name for c in CASES])
+def test_case(c: Case, topics: TopicSet) -> None:
+    got = tag_ids(make_article(c.title, *c.body, subtitle=c.subtitle), topics)
+    assert c.want <= got, f"missing {sorted(c.want - got)}; got {sorted(got)}"
+    assert not (c.not_want & got), f"wrongly tagged {sorted(c.not_want & got)}"
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASES) >= 30
+    for topic in (CEASE, NATO, TERR, PRIS):
+        assert sum(topic in c.want for c in CASES) >= 4
+        assert sum(topic in c.not_want for c in CASES) >= 4
+
+
+def test_tags_carry_evidence_sentences_and_terms(topics: TopicSet) -> None:
+    article = make_article(
+        "ロシアとウクライナが捕虜交換",
+        "ロシアとウクライナは3日、捕虜交換を実施した。ウクライナ兵230人が帰還した。",
+        "両国の停戦交渉は止まったままだ。",
+    )
+    doc = get_tokenizer().parse(article.nlp_text())
+    tags = classify(doc, article, topics)
+    tag = next(t for t in tags if t.id == PRIS)
+    assert 0.5 <= tag.score <= 1.0
+    assert tag.evidence[0] == "ロシアとウクライナが捕虜交換"  # the headline weighs most
+    assert "ロシアとウクライナは3日、捕虜交換を実施した。" in tag.evidence
+    assert all(sentence in article.nlp_text() for sentence in tag.evidence)
+    assert "捕虜交換" in tag.terms
+
+
+def test_headline_weighs_more_than_the_tail(topics: TopicSet) -> None:
+    body = ["ロシア外務省は記者会見を開き、欧州の対応を批判した。"] * 5
+    sentence = "ロシアとウクライナは停戦交渉を再開した。"
+    top = make_article("停戦交渉を再開", *body)
+    tail = make_article("ロシア外務省が会見", *body, sentence)
+    tok = get_tokenizer()
+    score_top = _score(top, topics, CEASE, tok)
+    score_tail = _score(tail, topics, CEASE, tok)
+    assert score_top > score_tail > 0
+
+
+def test_multi_label_and_none(topics: TopicSet) -> None:
+    both = make_article(
+        "ガザ停戦が発効、人質3人解放",
+        "イスラエルとハマスの停戦が19日に発効した。ハマスは拘束していた人質3人を解放した。",
+        "停戦合意では、イスラエル軍の段階的な撤退も決まった。",
+    )
+    assert {CEASE, PRIS} <= tag_ids(both, topics)
+    none = make_article("日銀、金利を据え置き", "日銀は金融政策決定会合で金利の据え置きを決めた。")
+    assert tag_ids(none, topics) == set()
+
+
+def test_explain_reports_untagged_topics_too(topics: TopicSet) -> None:
+    article = make_article(
+        "ウクライナ支援の会合", "ウクライナ支援の会合がドイツで開かれた。", "NATOの高官も出席した。"
+    )
+    doc = get_tokenizer().parse(article.nlp_text())
+    scores = {s.id: s for s in explain(doc, article, topics)}
+    assert set(scores) == {CEASE, NATO, TERR, PRIS}
+    assert not scores[NATO].tagged and 0 < scores[NATO].score < 0.5
+
+
+def _score(article: Article, topics: TopicSet, topic: str, tok) -> float:  # type: ignore[no-untyped-def]
+    doc = tok.parse(article.nlp_text())
+    return next(s.score for s in explain(doc, article, topics) if s.id == topic)
