@@ -11,6 +11,7 @@ Failures, by :class:`DeliveryError` kind:
 
 - ``retry`` (network, 5xx): exponential backoff 2^n s capped at
   ``backoff_cap``, then ``failed`` after ``max_attempts`` — never forever.
+  The defaults (20 tries, 5 min cap) ride out about an hour of outage.
 - ``gone`` (403/404 for the channel): the subscription is paused with the
   reason, the channel's pending rows are failed, it is logged, and the
   transport is asked to tell the server.
@@ -61,7 +62,7 @@ class DeliveryWorker:
         *,
         clock: Callable[[], datetime] | None = None,
         subscriptions: SubscriptionService | None = None,
-        max_attempts: int = 8,
+        max_attempts: int = 20,
         backoff_cap: float = 300.0,
         batch: int = 50,
     ) -> None:
