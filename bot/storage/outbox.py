@@ -109,7 +109,7 @@ async def enqueue_alerts(
     if not topics:
         return 0
     stamp = utc_iso(now or datetime.now(UTC))
-    await db.execute(
+    cur = await db.execute(
         """
         INSERT OR IGNORE INTO outbox (platform, channel_id, kind, article_id, status, created_at)
         SELECT s.platform, s.channel_id, 'alert', ?, 'pending', ?
@@ -122,8 +122,7 @@ async def enqueue_alerts(
         """,
         (article_id, stamp, json.dumps(topics)),
     )
-    row = await db.fetchone("SELECT changes()")
-    return int(row[0]) if row else 0
+    return max(0, cur.rowcount)
 
 
 async def enqueue_digest(
@@ -140,7 +139,7 @@ async def enqueue_digest(
     digest go out at most once per channel per day, even across restarts.
     """
     stamp = utc_iso(now or datetime.now(UTC))
-    await db.execute(
+    cur = await db.execute(
         """
         INSERT OR IGNORE INTO outbox
             (platform, channel_id, kind, digest_date, payload, status, created_at)
@@ -148,10 +147,9 @@ async def enqueue_digest(
         """,
         (platform, channel_id, digest_date, json.dumps(payload, ensure_ascii=False), stamp),
     )
-    row = await db.fetchone("SELECT changes(), last_insert_rowid()")
-    if not row or int(row[0]) == 0:
+    if cur.rowcount <= 0 or cur.lastrowid is None:
         return None
-    return int(row[1])
+    return int(cur.lastrowid)
 
 
 async def due(db: Database, now: datetime, limit: int = 50, after_id: int = 0) -> list[OutboxRow]:
@@ -231,12 +229,11 @@ async def mark_failed(db: Database, outbox_id: int, error: str) -> None:
 
 async def fail_pending_for_channel(db: Database, platform: str, channel_id: str, error: str) -> int:
     """Mark every pending row of a channel failed (the channel is gone or forbidden)."""
-    await db.execute(
+    cur = await db.execute(
         """
         UPDATE outbox SET status = 'failed', last_error = ?
         WHERE platform = ? AND channel_id = ? AND status = 'pending'
         """,
         (error[:500], platform, channel_id),
     )
-    row = await db.fetchone("SELECT changes()")
-    return int(row[0]) if row else 0
+    return max(0, cur.rowcount)

@@ -158,24 +158,22 @@ async def upsert(db: Database, sub: Subscription) -> Subscription:
 
 
 async def delete(db: Database, platform: str, channel_id: str) -> bool:
-    await db.execute(
+    cur = await db.execute(
         "DELETE FROM subscriptions WHERE platform = ? AND channel_id = ?", (platform, channel_id)
     )
-    row = await db.fetchone("SELECT changes()")
-    return bool(row and row[0])
+    return cur.rowcount > 0
 
 
 async def set_paused(
     db: Database, platform: str, channel_id: str, paused: bool, reason: str | None = None
 ) -> bool:
     """Pause (with a reason) or resume a channel; False when it has no subscription."""
-    await db.execute(
+    cur = await db.execute(
         """UPDATE subscriptions SET paused = ?, paused_reason = ?
            WHERE platform = ? AND channel_id = ?""",
         (int(paused), reason if paused else None, platform, channel_id),
     )
-    row = await db.fetchone("SELECT changes()")
-    return bool(row and row[0])
+    return cur.rowcount > 0
 
 
 async def record_digest(
