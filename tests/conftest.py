@@ -1,9 +1,13 @@
 """Shared fixtures: a private copy of the config folder, settings pointing into a temp
-folder, a real SQLite database on a temp file, and a writer of article files."""
+folder, a real SQLite database on a temp file, a writer of article files, and the
+environment for running ``python -m bot`` as a subprocess."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -63,3 +67,43 @@ def article_file() -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, config_dir: Path) -> dict[str, str]:
+    """Environment for ``python -m bot``: inherited NEWSBOT_*/chat tokens removed, the
+    config copy as NEWSBOT_CONFIG, every folder and the database under ``tmp_path/data``,
+    no seeds (tests may change any of it)."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "DISCORD_", "SLACK_"))
+    }
+    data = tmp_path / "data"
+    env.update(
+        NEWSBOT_CONFIG=str(config_dir),
+        NEWSBOT_INBOX=str(data / "inbox"),
+        NEWSBOT_ARCHIVE=str(data / "archive"),
+        NEWSBOT_QUARANTINE=str(data / "quarantine"),
+        NEWSBOT_DB=str(data / "newsbot.db"),
+        NEWSBOT_SEEDS="",
+        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    return env
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``cli(*args, timeout=120)`` runs ``python -m bot ARGS`` in ``tmp_path`` with
+    ``cli_env`` (as it is at call time) and stdin closed; output captured as text."""
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            env=cli_env,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run

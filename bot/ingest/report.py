@@ -113,8 +113,10 @@ class IngestSummary:
         return any(f.rejected for f in self.files)
 
     def one_line(self) -> str:
+        n = len(self.files)
         return (
-            f"{len(self.files)} files ({self._n('ingested')} ingested, {self._n('known')} already "
+            f"{n} file{'s' if n != 1 else ''} ({self._n('ingested')} ingested, "
+            f"{self._n('known')} already "
             f"known, {self._n('quarantined')} quarantined, {self._n('deferred')} deferred); "
             f"articles {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
         )
