@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -57,6 +58,7 @@ class SlackDeps:
     admins: frozenset[str] = field(default_factory=frozenset)
     wake_delivery: Callable[[], None] | None = None
     transport: SlackTransport | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def deps_from(services: Any, admins: frozenset[str] = frozenset()) -> SlackDeps:
@@ -82,6 +84,7 @@ def deps_from(services: Any, admins: frozenset[str] = frozenset()) -> SlackDeps:
         settings=settings,
         admins=admins,
         wake_delivery=wake,
+        clock=getattr(services, "clock", None) or (lambda: datetime.now(UTC)),
     )
 
 

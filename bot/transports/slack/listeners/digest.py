@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.services import digest as digest_service
@@ -21,7 +20,7 @@ def register(app: Any) -> None:
                 deps.topics,
                 PLATFORM,
                 command["channel_id"],
-                datetime.now(UTC),
+                deps.clock(),
                 default_timezone=getattr(deps.settings, "timezone", "Asia/Tokyo"),
             )
             return digest_messages(view)
