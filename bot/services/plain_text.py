@@ -32,6 +32,15 @@ def when(dt: datetime | None, zone: str | None = None) -> str:
     return f"{dt:%Y-%m-%d %H:%M} {name}".rstrip()
 
 
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def render_alert(alert: AlertView) -> str:
     lines = [f"■ {alert.title}  [#{alert.article_id}]"]
     if alert.subtitle:
@@ -112,7 +121,9 @@ def render_search(query: str, hits: Sequence[SearchHit]) -> str:
         return f"Nothing found for {query!r}."
     lines = [f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}:"]
     for hit in hits:
-        lines.append(f"• #{hit.article_id} {hit.title} — {hit.source} {hit.published or ''}")
+        published = _parse_time(hit.published)
+        stamp = when(published) if published else ""
+        lines.append(f"• #{hit.article_id} {hit.title} — {hit.source} {stamp}".rstrip())
         if hit.snippet:
             lines.append(f"  {hit.snippet}")
     return "\n".join(lines)
