@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.models import Article, ParseOutcome
 from bot.parsing import jsonfmt
-from bot.parsing.encoding import DecodeError, decode
+from bot.parsing.encoding import DecodeError, decode, decode_detailed
 from bot.parsing.nikkei import parse_text as parse_nikkei
 
 __all__ = ["DecodeError", "decode", "is_supported_name", "parse_bytes", "parse_text"]
@@ -81,13 +81,15 @@ def _parse_bytes(
     if max_bytes is not None and len(data) > max_bytes:
         return ParseOutcome(reason=f"file is {len(data)} bytes, over the limit of {max_bytes}")
     try:
-        text, encoding = decode(data)
+        decoded = decode_detailed(data)
     except DecodeError as exc:
         return ParseOutcome(reason=exc.reason)
-    if not text.strip():
-        return ParseOutcome(reason="empty file", encoding=encoding)
-    articles, problems = _dispatch(text, name, tz, max_articles)
-    return _outcome(articles, problems, encoding)
+    if not decoded.text.strip():
+        return ParseOutcome(reason="empty file", encoding=decoded.encoding)
+    articles, problems = _dispatch(decoded.text, name, tz, max_articles)
+    if decoded.replaced:
+        problems.insert(0, f"{decoded.replaced} damaged spot(s) shown as U+FFFD")
+    return _outcome(articles, problems, decoded.encoding)
 
 
 def _dispatch(

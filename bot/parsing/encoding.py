@@ -13,12 +13,18 @@ order is fixed and every candidate is decoded *strictly*:
 
 EUC-JP falls back to EUC-JIS-2004, whose row 13 matches the NEC special
 characters (①, ㊧, ㈱) that Windows-made "eucJP-ms" files contain.
+
+A file with a few damaged bytes (one spot per 2,000 bytes, at most 16) is
+still read, the damage shown as U+FFFD and counted in ``Decoded.replaced``;
+more damage than that makes it undecodable.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 MAGIC_NUMBERS: dict[bytes, str] = {
@@ -57,6 +63,13 @@ ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 MAX_CONTROL_RATIO = 0.02
 # Average plausibility below this means "not text in any encoding we know".
 MIN_PLAUSIBILITY = -1.0
+# Damaged or BOM-less UTF-16 text must read clearly as text to be accepted.
+GOOD_PLAUSIBILITY = 0.5
+# A damaged file is still read when at most one byte in this many is bad (max 16).
+BYTES_PER_REPLACEMENT = 2000
+MAX_REPLACED = 16
+# One damaged byte in a multi-byte character gives a short run of U+FFFD.
+DAMAGE_RE = re.compile("\ufffd+")
 
 
 class DecodeError(ValueError):
@@ -67,53 +80,107 @@ class DecodeError(ValueError):
         self.reason = reason
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text; ``replaced`` counts damaged spots (runs of U+FFFD, stray NULs)."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode ``data`` and normalise line ends to ``\\n``.
 
     Returns ``(text, encoding)``; ``encoding`` is a Python codec name
     (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``cp932``, ``euc-jp`` ...).
-    Raises :class:`DecodeError` for binary or undecodable data.
+    Raises :class:`DecodeError` for binary or undecodable data. A file with
+    a few damaged bytes (see :func:`allowed_damage`) is still decoded, the
+    damage shown as U+FFFD; :func:`decode_detailed` says how many.
     """
-    text, encoding = _decode_raw(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    decoded = decode_detailed(data)
+    return decoded.text, decoded.encoding
+
+
+def decode_detailed(data: bytes) -> Decoded:
+    """Like :func:`decode`, also counting the bytes that had to be replaced."""
+    decoded = _decode_raw(data)
+    text = decoded.text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if _is_bad_control(ch))
     if text and controls / len(text) > MAX_CONTROL_RATIO:
         raise DecodeError(f"binary file ({controls} control characters)")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text, decoded.encoding, decoded.replaced)
 
 
-def _decode_raw(data: bytes) -> tuple[str, str]:
+def allowed_damage(size: int) -> int:
+    """How many damaged spots a file of ``size`` bytes may have and still be read."""
+    return max(1, min(MAX_REPLACED, size // BYTES_PER_REPLACEMENT))
+
+
+def _decode_raw(data: bytes) -> Decoded:
     for bom, name in BOMS:
         if data.startswith(bom):
-            text = _incremental(data[len(bom) :], name)
-            if text is None:
+            body = data[len(bom) :]
+            text = _incremental(body, name)
+            if text is not None:
+                return Decoded(text, name)
+            damaged = _lenient(body, (name,))
+            if damaged is None:
                 raise DecodeError(f"invalid {name} text after its byte-order mark")
-            return text, name
+            return damaged
     for magic, kind in MAGIC_NUMBERS.items():
         if data.startswith(magic):
             raise DecodeError(f"binary file ({kind})")
-    if b"\x00" in data:
-        return _bomless_utf16(data)
+    nuls = data.count(0)
+    if nuls:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
+        if nuls > allowed_damage(len(data)):
+            raise DecodeError("binary file (contains NUL bytes)")
+        # A stray NUL or two in a text file: damage, not a binary file.
+        decoded = _decode_raw(data.replace(b"\x00", b""))
+        return Decoded(decoded.text, decoded.encoding, decoded.replaced + nuls)
     if data.isascii() and (b"\x1b$B" in data or b"\x1b$@" in data):
         for name in ("iso-2022-jp", "iso2022_jp_2004"):
             try:
-                return data.decode(name), name
+                return Decoded(data.decode(name), name)
             except UnicodeDecodeError:
                 continue
     utf8 = _incremental(data, "utf-8")
     if utf8 is not None and (utf8.isascii() or max(utf8) >= "\u0800"):
-        return utf8, "utf-8"
+        return Decoded(utf8, "utf-8")
     # Only 2-byte UTF-8 sequences (Latin/Cyrillic/...): a short EUC-JP or CP932
     # text can look like that, so let the legacy decoders compete with it.
     candidates = [(utf8, "utf-8")] if utf8 is not None else []
     candidates += _legacy_candidates(data)
     if not candidates:
-        raise DecodeError("undecodable text (not UTF-8, UTF-16, CP932 or EUC-JP)")
+        damaged = _lenient(data, ("utf-8", "cp932", "euc-jp"))
+        if damaged is None:
+            raise DecodeError("undecodable text (not UTF-8, UTF-16, CP932 or EUC-JP)")
+        return damaged
     text, name = max(candidates, key=lambda c: plausibility(c[0]))
     if plausibility(text) < MIN_PLAUSIBILITY:
         raise DecodeError("binary file (does not read as text in any supported encoding)")
-    return text, name
+    return Decoded(text, name)
+
+
+def _lenient(data: bytes, names: tuple[str, ...]) -> Decoded | None:
+    """The candidate with the fewest damaged bytes, if few enough and readable."""
+    best: Decoded | None = None
+    for name in names:
+        text = data.decode(name, errors="replace")
+        if name == "cp932":
+            text = text.translate(CP932_TO_JIS)
+        bad = len(DAMAGE_RE.findall(text))
+        if best is None or bad < best.replaced:
+            best = Decoded(text, name, bad)
+    if best is None or best.replaced > allowed_damage(len(data)):
+        return None
+    if plausibility(best.text) < GOOD_PLAUSIBILITY:
+        return None
+    return best
 
 
 def _incremental(data: bytes, name: str) -> str | None:
@@ -151,24 +218,19 @@ def _strict(data: bytes, name: str) -> str | None:
         return None
 
 
-def _bomless_utf16(data: bytes) -> tuple[str, str]:
-    """NULs in a text file only make sense as UTF-16 without a BOM."""
+def _bomless_utf16(data: bytes) -> Decoded | None:
+    """NULs in a text file mostly mean UTF-16 without a BOM."""
     even = data[0::2].count(0)
     odd = data[1::2].count(0)
-    pairs = len(data) // 2
-    if len(data) % 2 == 0 and pairs:
-        name = None
-        # ASCII puts its NUL in the high byte; a few CJK characters (U+4E00 一,
-        # U+3000) have a NUL low byte, so one side only has to dominate.
-        if odd > 4 * even:
-            name = "utf-16-le"
-        elif even > 4 * odd:
-            name = "utf-16-be"
-        if name is not None:
-            text = _strict(data, name)
-            if text is not None and plausibility(text) >= 0.5:
-                return text, name
-    raise DecodeError("binary file (contains NUL bytes)")
+    # ASCII puts its NUL in the high byte; a few CJK characters (U+4E00 一,
+    # U+3000) have a NUL low byte, so one side only has to dominate.
+    name = "utf-16-le" if odd > 4 * even else "utf-16-be" if even > 4 * odd else None
+    if name is None:
+        return None
+    text = _incremental(data, name)
+    if text is None or plausibility(text) < GOOD_PLAUSIBILITY:
+        return None
+    return Decoded(text, name)
 
 
 def plausibility(text: str) -> float:

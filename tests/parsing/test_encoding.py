@@ -160,3 +160,36 @@ def test_cp932_and_euc_jp_give_the_same_unicode_for_the_wave_dash() -> None:
     text = "14〜16日に会議を開く。−5‖"
     assert decode(text.encode("cp932"))[0] == text
     assert decode(text.encode("euc_jp"))[0] == text
+
+
+def _damage(data: bytes, positions: list[int], value: int) -> bytes:
+    damaged = bytearray(data)
+    for position in positions:
+        damaged[position] = value
+    return bytes(damaged)
+
+
+DAMAGE = {
+    "utf-8, one bad byte": ("utf-8", b"", [3000], 0xFF),
+    "utf-8, a stray NUL": ("utf-8", b"", [3001], 0x00),
+    "utf-8 BOM, two bad bytes": ("utf-8", codecs.BOM_UTF8, [2000, 5000], 0xFF),
+    "cp932, one bad byte": ("cp932", b"", [2001], 0xFF),
+}
+
+
+@pytest.mark.parametrize(("codec", "bom", "positions", "value"), DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_few_damaged_bytes_are_shown_and_reported(
+    seed_text: str, codec: str, bom: bytes, positions: list[int], value: int
+) -> None:
+    data = _damage(bom + seed_text.encode(codec), positions, value)
+    outcome = parse_bytes(data, "seed.txt")
+    assert len(outcome.articles) == 2
+    assert outcome.reason is not None and "damaged spot(s) shown as U+FFFD" in outcome.reason
+    assert "\ufffd" in "".join(a.body + a.title + (a.caption or "") for a in outcome.articles)
+
+
+def test_heavy_damage_is_rejected(seed_bytes: bytes) -> None:
+    data = _damage(seed_bytes, list(range(100, 7000, 97)), 0xFF)
+    outcome = parse_bytes(data, "seed.txt")
+    assert outcome.articles == ()
+    assert outcome.reason == "undecodable text (not UTF-8, UTF-16, CP932 or EUC-JP)"
