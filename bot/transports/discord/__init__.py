@@ -3,7 +3,7 @@
 Only this package imports discord; the services never do.
 """
 
-from .client import DiscordHandle, Services, apply_endpoints, start_discord
+from .client import DiscordHandle, NewsBot, apply_endpoints, start_discord
 from .sender import DiscordTransport
 
-__all__ = ["DiscordHandle", "DiscordTransport", "Services", "apply_endpoints", "start_discord"]
+__all__ = ["DiscordHandle", "DiscordTransport", "NewsBot", "apply_endpoints", "start_discord"]

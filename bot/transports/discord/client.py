@@ -32,23 +32,12 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 
 
-@dataclass
-class Services:
-    """What the cogs need; any object with these attributes works too.
-
-    ``topics`` is the TopicSet (``pipeline.topics``); ``settings`` gives the default digest
-    time and zone. ``subscriptions`` is optional: when missing, one is made from db +
-    topics, but the app should pass its own so the digest scheduler hears of changes.
-    """
-
-    db: Any
-    topics: Any
-    settings: Any = None
-    subscriptions: SubscriptionService | None = None
-
-
 class NewsBot(commands.Bot):
-    """The bot: thin cogs over the services, commands synced on start."""
+    """The bot: thin cogs over the services, commands synced on start.
+
+    ``services`` is :class:`bot.services.runtime.Services` (or anything with its ``db``,
+    ``topics``, ``settings``, ``subscriptions`` and ``clock``).
+    """
 
     def __init__(self, services: Any, *, sync_commands: bool = True, **options: Any) -> None:
         options.setdefault("guild_ready_timeout", 2.0)
@@ -60,7 +49,7 @@ class NewsBot(commands.Bot):
             **options,
         )
         self.services = services
-        self.subscriptions = _subscription_service(services)
+        self.subscriptions: SubscriptionService = services.subscriptions
         self.sync_commands = sync_commands
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
@@ -110,19 +99,6 @@ async def send_error(interaction: discord.Interaction, text: str) -> None:
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
     except discord.HTTPException:
         log.warning("could not show an error to the user", exc_info=True)
-
-
-def _subscription_service(services: Any) -> SubscriptionService:
-    existing = getattr(services, "subscriptions", None)
-    if existing is not None:
-        return existing
-    settings = getattr(services, "settings", None)
-    return SubscriptionService(
-        services.db,
-        services.topics,
-        default_time=getattr(settings, "digest_time", "08:00"),
-        default_timezone=getattr(settings, "timezone", "Asia/Tokyo"),
-    )
 
 
 def apply_endpoints(api_base: str, gateway_url: str) -> None:

@@ -1,4 +1,5 @@
-"""Fixtures: the Discord fake on 127.0.0.1 and the real bot connected to it.
+"""Fixtures: the Discord fake on 127.0.0.1 and the real bot connected to it, over the real
+services (``bot.services.runtime.Services``), real topics.toml and a real SQLite file.
 
 discord.py keeps its base URLs as class attributes; ``monkeypatch`` restores them after
 each test. These tests share that global state, so they must not run in parallel in
@@ -8,54 +9,47 @@ one process.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord.gateway
 import discord.http
 import pytest
 
-from bot.storage.db import Database, open_database
-from bot.transports.discord.client import DiscordHandle, Services, start_discord
+from bot.nlp.topics import TopicSet, load_topics
+from bot.scheduling import Scheduler
+from bot.services.runtime import Services
+from bot.settings import Settings
+from bot.storage.db import Database
+from bot.transports.discord.client import DiscordHandle, start_discord
 from tests.fakes.discord_fake import DiscordFake
 
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    label_en: str
-    label_ja: str
-    colour: str
-    definition: str
+REPO = Path(__file__).resolve().parents[3]
 
 
-@dataclass
-class Catalog:
-    topics: list[Topic] = field(
-        default_factory=lambda: [
-            Topic("ceasefire_talks", "Ceasefire talks", "停戦交渉", "#2E86DE", "ceasefire"),
-            Topic("nato", "NATO", "NATO", "#1B4F72", "NATO as an institution"),
-            Topic("territory", "Territory", "領土", "#B03A2E", "control of territory"),
-            Topic("prisoner_release", "Prisoner release", "捕虜・拘束者の解放", "#239B56", "x"),
-        ]
-    )
+class Clock:
+    """A clock the test moves by hand (the services and the delivery worker read it)."""
 
-    def get(self, topic_id: str) -> Topic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def topics() -> TopicSet:
+    return load_topics(REPO / "config" / "topics.toml")
 
 
 @pytest.fixture
-def topics() -> Catalog:
-    return Catalog()
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "newsbot.db")
-    try:
-        yield database
-    finally:
-        await database.close()
+def services(db: Database, topics: TopicSet, settings: Settings, clock: Clock) -> Services:
+    return Services(db, topics, settings, Scheduler(), clock=clock)
 
 
 @pytest.fixture
@@ -75,18 +69,15 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordFake]:
 
 
 @pytest.fixture
-def services(db: Database, topics: Catalog) -> Services:
-    return Services(db=db, topics=topics)
-
-
-@pytest.fixture
 async def bot(fake: DiscordFake, services: Services) -> AsyncIterator[DiscordHandle]:
-    """The real discord.py bot, logged in, commands synced, gateway READY."""
+    """The real discord.py bot, logged in, commands synced, gateway READY; its transport
+    is added to the services' delivery worker."""
     handle = await start_discord(
         services, "fake-token", fake.api_base, fake.gateway_url, guild_ready_timeout=0.1
     )
     try:
         await handle.wait_ready(timeout=15)
+        services.add_transport(handle.transport)
         yield handle
     finally:
         await handle.close()

@@ -7,7 +7,8 @@ import discord.gateway
 import discord.http
 import pytest
 
-from bot.transports.discord.client import Services, start_discord
+from bot.services.runtime import Services
+from bot.transports.discord.client import start_discord
 from tests.fakes.discord_fake import DiscordFake
 
 EPHEMERAL = 64

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.delivery import DeliveryWorker
-from bot.services.subscriptions import SubscriptionService
 from bot.storage import outbox
 from bot.storage import subscriptions as sub_store
 from bot.transports.discord.render import DESCRIPTION, TITLE
@@ -17,44 +15,23 @@ from tests.fakes.discord_fake import DiscordFake
 from tests.transports.discord.seed import store
 
 JST = ZoneInfo("Asia/Tokyo")
-NATO_COLOUR = 0x1B4F72
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 2, 13, 1, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-async def subscribe(db, topics, channel: str, guild: str, what: str = "nato") -> None:
-    service = SubscriptionService(db, topics)
-    await service.subscribe("discord", channel, guild, what, "alerts", is_admin=True)
-
-
-def worker(db, bot, topics, clock: Clock) -> DeliveryWorker:
-    return DeliveryWorker(
-        db,
-        {"discord": bot.transport},
-        topics,
-        clock=clock,
-        subscriptions=bot.bot.subscriptions,
-    )
+async def subscribe(services, channel: str, guild: str, what: str = "nato") -> None:
+    await services.subscriptions.subscribe("discord", channel, guild, what, "alerts", is_admin=True)
 
 
 async def test_alert_has_mentions_off_nonce_limits_and_topic_colour(
-    fake: DiscordFake, bot, db, topics
+    fake: DiscordFake, bot, db, services, clock
 ) -> None:
     channel = fake.channel_ids[1]
-    await subscribe(db, topics, channel, fake.guild_id)
+    await subscribe(services, channel, fake.guild_id)
     article_id = await store(
         db,
         "@everyone NATO緊急会合 <@123> に注目",
         "NATO加盟国は@everyoneと<@123>に会合を呼びかけた。",
     )
-    clock = Clock()
-    result = await worker(db, bot, topics, clock).run_once()
+    result = await services.delivery.run_once()
     assert result.sent == 1
 
     (posted,) = fake.posts_to(channel)
@@ -65,7 +42,7 @@ async def test_alert_has_mentions_off_nonce_limits_and_topic_colour(
     assert row.status == "sent" and row.message_id == fake.messages_in(channel)[0]["id"]
     (embed,) = body["embeds"]
     assert "@everyone" in embed["title"] and "<@123>" in embed["description"]
-    assert embed["color"] == NATO_COLOUR
+    assert embed["color"] == services.topics.get("nato").colour
     assert len(embed["title"]) <= TITLE and len(embed["description"]) <= DESCRIPTION
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "NATO" in fields["Topics"]
@@ -73,19 +50,21 @@ async def test_alert_has_mentions_off_nonce_limits_and_topic_colour(
     assert "<t:" in fields["Source"] and "Nikkei Online" in fields["Source"]
     assert str(article_id) in embed["footer"]["text"]
 
-    again = await worker(db, bot, topics, clock).run_once()
+    again = await services.delivery.run_once()
     assert again.sent == 0
     assert len(fake.messages_in(channel)) == 1
 
 
-async def test_500_after_create_is_retried_and_arrives_once(fake: DiscordFake, bot, db, topics):
+async def test_500_after_create_is_retried_and_arrives_once(
+    fake: DiscordFake, bot, db, services, clock
+):
     """discord.py retries the 500 itself; the resend carries the same nonce, so the message
     the failed attempt already created is returned instead of a second one."""
     channel = fake.channel_ids[1]
-    await subscribe(db, topics, channel, fake.guild_id)
+    await subscribe(services, channel, fake.guild_id)
     await store(db, "NATO首脳会議", "NATOは首脳会議を開いた。")
     fake.fail_next_posts(channel, 500, after_create=True)
-    result = await worker(db, bot, topics, Clock()).run_once()
+    result = await services.delivery.run_once()
     assert result.sent == 1
     assert len(fake.posts_to(channel)) == 2
     assert [p.status for p in fake.posts_to(channel)] == [500, 200]
@@ -93,31 +72,29 @@ async def test_500_after_create_is_retried_and_arrives_once(fake: DiscordFake, b
 
 
 async def test_503_becomes_a_retry_of_the_worker_and_arrives_once(
-    fake: DiscordFake, bot, db, topics
+    fake: DiscordFake, bot, db, services, clock
 ) -> None:
     channel = fake.channel_ids[1]
-    await subscribe(db, topics, channel, fake.guild_id)
+    await subscribe(services, channel, fake.guild_id)
     await store(db, "NATO首脳会議", "NATOは首脳会議を開いた。")
     fake.fail_next_posts(channel, 503, after_create=True)
-    clock = Clock()
-    w = worker(db, bot, topics, clock)
-    first = await w.run_once()
+    first = await services.delivery.run_once()
     assert first.retried == 1 and first.sent == 0
     (row,) = await outbox.list_rows(db)
     assert row.status == "pending" and "503" in (row.last_error or "")
     clock.now += timedelta(minutes=10)
-    second = await w.run_once()
+    second = await services.delivery.run_once()
     assert second.sent == 1
     assert len(fake.posts_to(channel)) == 2
     assert len(fake.messages_in(channel)) == 1
 
 
-async def test_429_is_left_to_discord_py(fake: DiscordFake, bot, db, topics) -> None:
+async def test_429_is_left_to_discord_py(fake: DiscordFake, bot, db, services, clock) -> None:
     channel = fake.channel_ids[1]
-    await subscribe(db, topics, channel, fake.guild_id)
+    await subscribe(services, channel, fake.guild_id)
     await store(db, "NATO首脳会議", "NATOは首脳会議を開いた。")
     fake.fail_next_posts(channel, 429, retry_after=0.01)
-    result = await worker(db, bot, topics, Clock()).run_once()
+    result = await services.delivery.run_once()
     assert result.sent == 1 and result.retried == 0
     assert [p.status for p in fake.posts_to(channel)] == [429, 200]
     assert len(fake.messages_in(channel)) == 1
@@ -125,14 +102,14 @@ async def test_429_is_left_to_discord_py(fake: DiscordFake, bot, db, topics) -> 
 
 @pytest.mark.parametrize("status", [404, 403])
 async def test_gone_channel_pauses_the_subscription_and_tells_the_server(
-    fake: DiscordFake, bot, db, topics, status: int
+    fake: DiscordFake, bot, db, services, clock, status: int
 ) -> None:
     channel, other = fake.channel_ids[1], fake.channel_ids[0]
-    await subscribe(db, topics, channel, fake.guild_id)
+    await subscribe(services, channel, fake.guild_id)
     await store(db, "NATO首脳会議", "NATOは首脳会議を開いた。")
     await store(db, "NATO国防相会合", "NATOは国防相会合を開いた。")
     fake.fail_next_posts(channel, status)
-    result = await worker(db, bot, topics, Clock()).run_once()
+    result = await services.delivery.run_once()
     assert result.paused == 1 and result.sent == 0
     sub = await sub_store.get(db, "discord", channel)
     assert sub is not None and sub.paused and str(status) in (sub.paused_reason or "")

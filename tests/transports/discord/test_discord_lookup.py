@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from bot.services.subscriptions import SubscriptionService
 from tests.fakes.discord_fake import DiscordFake
 from tests.transports.discord.limits import check_message
 from tests.transports.discord.seed import store
@@ -23,7 +22,7 @@ async def test_topics_shows_each_topic_in_its_colour(fake: DiscordFake, bot, top
     by_id = {e["footer"]["text"].removeprefix("id: "): e for e in answer["embeds"]}
     assert set(by_id) == {t.id for t in topics.topics}
     for t in topics.topics:
-        assert by_id[t.id]["color"] == int(t.colour.lstrip("#"), 16)
+        assert by_id[t.id]["color"] == t.colour
         assert t.label_en in by_id[t.id]["title"]
         assert by_id[t.id]["description"] == t.definition
     assert answer["allowed_mentions"] == {"parse": []}
@@ -51,11 +50,9 @@ async def test_search_error_after_defer_is_private(fake: DiscordFake, bot) -> No
     assert "search for" in answer["content"]
 
 
-async def test_why_explains_tags_and_channel_match(fake: DiscordFake, bot, db, topics) -> None:
+async def test_why_explains_tags_and_channel_match(fake: DiscordFake, bot, db, services) -> None:
     channel = fake.channel_ids[0]
-    await SubscriptionService(db, topics).subscribe(
-        "discord", channel, fake.guild_id, "nato", is_admin=True
-    )
+    await services.subscriptions.subscribe("discord", channel, fake.guild_id, "nato", is_admin=True)
     article_id = await store(db, "NATO首脳会議が開幕", "NATO首脳会議が開幕し、防衛費を協議した。")
     inter = await fake.slash("why", [opt("article", str(article_id))], channel_id=channel)
     (answer,) = await fake.answered(inter)
@@ -66,7 +63,7 @@ async def test_why_explains_tags_and_channel_match(fake: DiscordFake, bot, db, t
     (field,) = embed["fields"]
     assert field["name"].startswith("NATO (score 0.90)")
     assert "防衛費を協議した" in field["value"] and "Terms: NATO" in field["value"]
-    assert embed["color"] == 0x1B4F72
+    assert embed["color"] == services.topics.get("nato").colour
 
     elsewhere = await fake.slash(
         "why", [opt("article", f"#{article_id}")], channel_id=fake.channel_ids[1]
@@ -82,12 +79,10 @@ async def test_why_unknown_article_is_a_plain_private_error(fake: DiscordFake, b
     assert answer["content"] == "There is no article #999999."
 
 
-async def test_digest_now_for_this_channel(fake: DiscordFake, bot, db, topics) -> None:
+async def test_digest_now_for_this_channel(fake: DiscordFake, bot, db, services, clock) -> None:
     channel = fake.channel_ids[0]
-    await SubscriptionService(db, topics).subscribe(
-        "discord", channel, fake.guild_id, "nato", is_admin=True
-    )
-    recent = datetime.now(UTC) - timedelta(hours=2)
+    await services.subscriptions.subscribe("discord", channel, fake.guild_id, "nato", is_admin=True)
+    recent = clock.now - timedelta(hours=2)
     await store(
         db, "NATO首脳会議が開幕", "NATO首脳会議が開幕し、防衛費を協議した。", published=recent
     )
@@ -102,4 +97,4 @@ async def test_digest_now_for_this_channel(fake: DiscordFake, bot, db, topics) -
     text = "\n".join(e.get("description", "") for e in embeds)
     assert "NATO首脳会議が開幕" in text
     assert "停戦協議が再開" not in text  # not this channel's topic
-    assert any(e.get("color") == 0x1B4F72 for e in embeds[1:])
+    assert any(e.get("color") == services.topics.get("nato").colour for e in embeds[1:])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -30,13 +29,12 @@ class DigestCog(commands.Cog):
     async def digest(self, interaction: discord.Interaction) -> None:
         channel_id, _ = channel_key(interaction)
         await interaction.response.defer(thinking=True)
-        settings = getattr(self.services, "settings", None)
         view = await digest_now(
             self.services.db,
             self.services.topics,
             PLATFORM,
             channel_id,
-            datetime.now(UTC),
-            default_timezone=getattr(settings, "timezone", "Asia/Tokyo"),
+            self.services.clock(),
+            default_timezone=self.services.settings.timezone,
         )
         await send_embeds(interaction, digest_messages(view))
