@@ -33,6 +33,7 @@ from bot.storage import outbox
 from bot.storage import subscriptions as sub_store
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRow
+from bot.storage.subscriptions import Subscription
 
 from .queries import alert_view
 from .subscriptions import SubscriptionService, TopicCatalog
@@ -123,15 +124,17 @@ class DeliveryWorker:
             result.skipped += 1  # that platform is not running in this process: keep it owed
             return
         sub = await sub_store.get(self.db, row.platform, row.channel_id)
-        if sub is None or sub.paused:
-            why = "channel unsubscribed" if sub is None else f"channel paused: {sub.paused_reason}"
-            await outbox.mark_failed(self.db, row.id, why)
+        why_not = _not_wanted(row, sub)
+        if why_not is not None:
+            await outbox.mark_failed(self.db, row.id, why_not)
             result.failed += 1
             return
+        assert sub is not None
         try:
             message_id = await self._send(transport, row)
-        except _ArticleMissing:
-            await outbox.mark_failed(self.db, row.id, "article no longer stored")
+        except _Unsendable as err:
+            log.error("outbox row %d cannot be sent: %s", row.id, err)
+            await outbox.mark_failed(self.db, row.id, str(err))
             result.failed += 1
             return
         except DeliveryError as err:
@@ -149,9 +152,12 @@ class DeliveryWorker:
             assert row.article_id is not None
             view = await alert_view(self.db, self.catalog, row.article_id)
             if view is None:
-                raise _ArticleMissing
+                raise _Unsendable("article no longer stored")
             return await transport.send_alert(row.channel_id, view, row.nonce)
-        digest = DigestView.from_dict(row.payload_json())
+        try:
+            digest = DigestView.from_dict(row.payload_json())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _Unsendable(f"digest payload unreadable: {exc!r}") from exc
         ids = await transport.send_digest(row.channel_id, digest, row.nonce)
         return ",".join(ids) if ids else None
 
@@ -220,5 +226,18 @@ class DeliveryWorker:
             )
 
 
-class _ArticleMissing(Exception):
-    """The alert's article was deleted before it could be sent."""
+class _Unsendable(Exception):
+    """A row that can never be sent (its article is gone, its payload is unreadable)."""
+
+
+def _not_wanted(row: OutboxRow, sub: Subscription | None) -> str | None:
+    """Why the channel no longer wants ``row`` (changed since it was owed), or None."""
+    if sub is None:
+        return "channel unsubscribed"
+    if sub.paused:
+        return f"channel paused: {sub.paused_reason}"
+    if row.kind == "alert" and not sub.alerts:
+        return "alerts turned off for the channel"
+    if row.kind == "digest" and not sub.digest:
+        return "digest turned off for the channel"
+    return None

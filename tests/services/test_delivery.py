@@ -270,3 +270,28 @@ async def test_wake_sends_without_waiting_for_the_sweep(db, catalog, clock: Cloc
         with pytest.raises(asyncio.CancelledError):
             await task
     assert transport.alerts
+
+
+async def test_rows_the_channel_no_longer_wants_or_cannot_be_read(
+    db: Database, catalog, clock: Clock, subs
+) -> None:
+    await _article_owed(db)  # owes c1 and c2
+    await subs.subscribe("discord", "c1", None, "nato", "digest", is_admin=True)  # alerts off
+    await outbox.enqueue_digest(db, "discord", "c2", "2025-02-13", {"broken": True}, now=T0)
+    transport = RecordingTransport()
+    result = await _worker(db, transport, catalog, clock, subs).run_once()
+    assert (result.sent, result.failed, result.retried) == (1, 2, 0)
+    errors = {(r.channel_id, r.kind): r.last_error for r in await outbox.list_rows(db)}
+    assert errors[("c1", "alert")] == "alerts turned off for the channel"
+    assert "digest payload unreadable" in (errors[("c2", "digest")] or "")
+    assert [ch for ch, _, _ in transport.alerts] == ["c2"]
+
+
+async def test_an_alert_whose_article_was_deleted(db: Database, catalog, clock: Clock, subs):
+    aid = await _article_owed(db)
+    await db.execute("PRAGMA foreign_keys = OFF")
+    await db.execute("DELETE FROM articles WHERE id = ?", (aid,))
+    await db.execute("PRAGMA foreign_keys = ON")
+    transport = RecordingTransport()
+    assert (await _worker(db, transport, catalog, clock, subs).run_once()).failed == 2
+    assert {r.last_error for r in await outbox.list_rows(db)} == {"article no longer stored"}
