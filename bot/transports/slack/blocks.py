@@ -57,11 +57,12 @@ def fit(text: str | None, limit: int) -> str:
     """
     raw = text or ""
     budget = limit
-    while True:
+    while budget > 0:
         out = escape(cut_text(raw, budget))
-        if len(out) <= limit or budget <= 1:
-            return out[:limit] if len(out) > limit else out
+        if len(out) <= limit:
+            return out
         budget -= len(out) - limit
+    return ""
 
 
 def slack_date(dt: datetime | None, fmt: str = "{date_short_pretty} {time}") -> str:
@@ -70,8 +71,8 @@ def slack_date(dt: datetime | None, fmt: str = "{date_short_pretty} {time}") -> 
         return ""
     if dt.tzinfo is None:
         raise ValueError("naive datetime given to slack_date")
-    fallback = dt.strftime("%Y-%m-%d %H:%M ") + (dt.strftime("%Z") or dt.strftime("%z"))
-    return f"<!date^{int(dt.timestamp())}^{fmt}|{escape(fallback.strip())}>"
+    fallback = dt.strftime("%Y-%m-%d %H:%M %z")  # same text after a JSON round trip
+    return f"<!date^{int(dt.timestamp())}^{fmt}|{fallback}>"
 
 
 def link(url: str | None, label: str) -> str:
@@ -127,8 +128,23 @@ class Message:
     text: str
     blocks: list[Block] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.blocks = [b for b in self.blocks if _has_content(b)]
+        if not self.text.strip():
+            self.text = "newsbot"
+
     def kwargs(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}
+
+
+def _has_content(block: Block) -> bool:
+    """Slack rejects a text object with empty text and a context with no elements."""
+    if block["type"] == "divider":
+        return True
+    text = block.get("text")
+    if isinstance(text, dict) and not text.get("text", "").strip():
+        return False
+    return not ("elements" in block and not block["elements"])
 
 
 def block_chars(block: Block) -> int:
