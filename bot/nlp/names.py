@@ -204,44 +204,81 @@ def name_variants(name: str) -> list[str]:
 
 @dataclass(slots=True)
 class Match:
-    """The outcome of resolving a query against a key index."""
+    """The outcome of resolving a query: found (one id), ambiguous (ids) or unknown."""
 
     status: str  # "found" | "ambiguous" | "unknown"
     ids: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
 
 
-def resolve(query: str, index: Mapping[str, Iterable[str]]) -> Match:
-    """Resolve ``query`` against ``index`` (key → actor ids).
+Row = tuple[str, str, str]
+"""(actor id, name, key) as stored in ``actor_names``."""
 
-    An exact key hit with one actor is found; with several, ambiguous. Otherwise a
-    key at distance 1 (for keys of ≥ 4 letters) is accepted only when the runner-up
-    is at least 2 away; ties are ambiguous. Anything else is unknown, with the
-    nearest actors as suggestions.
+
+def spelled(name: str) -> str:
+    """A name as plain lowercase letters: Latin folded, katakana romanised."""
+    f = fold(name)
+    if is_katakana_name(name.strip()):
+        f = hepburn(name.strip())
+    return re.sub(r"[^a-z]", "", f) if f.isascii() else re.sub(r"[\s・=＝]", "", f)
+
+
+def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
+    """Decide from the rows whose key equals the query's (``exact``) and other rows
+    with similar keys (``near``).
+
+    Exact key: a name spelled exactly like the query wins (``mori`` → モリ, not
+    ミラー, which share the key ``mr``); else one actor is found, several are
+    ambiguous. Otherwise a key at distance 1 (keys of ≥ 4 letters) is accepted
+    only when the runner-up is at least 2 away. Anything else is unknown, with
+    the nearest actors as suggestions.
     """
+    key = name_key(query)
+    want = spelled(query)
+    exact = list(exact)
+    ids = sorted({r[0] for r in exact})
+    if ids:
+        if len(ids) == 1:
+            return Match("found", ids)
+        same = sorted({r[0] for r in exact if spelled(r[1]) == want})
+        if len(same) == 1:
+            return Match("found", same)
+        return Match("ambiguous", same or ids)
+    best: dict[str, int] = {}
+    for actor_id, _name, k in near:
+        d = edit_distance(key, k, 3)
+        if d <= 3 and d < best.get(actor_id, 99):
+            best[actor_id] = d
+    ranked = sorted(best.items(), key=lambda x: (x[1], x[0]))
+    if ranked and ranked[0][1] == 1 and len(key) >= 4:
+        near_ids = [i for i, d in ranked if d == 1]
+        if len(near_ids) == 1:
+            return Match("found", near_ids)
+        return Match("ambiguous", near_ids)
+    return Match("unknown", suggestions=[i for i, _ in ranked[:5]])
+
+
+def resolve(query: str, index: Mapping[str, Iterable[tuple[str, str]]]) -> Match:
+    """Resolve ``query`` against an in-memory index: key → [(actor id, name)]."""
     key = name_key(query)
     if not key:
         return Match("unknown")
-    exact = sorted(set(index.get(key, ())))
-    if len(exact) == 1:
-        return Match("found", exact)
-    if exact:
-        return Match("ambiguous", exact)
-    scored: list[tuple[int, str]] = []
-    for k, ids in index.items():
-        d = edit_distance(key, k, 3)
-        if d <= 3:
-            scored.extend((d, i) for i in ids)
-    best: dict[str, int] = {}
-    for d, i in scored:
-        if d < best.get(i, 99):
-            best[i] = d
-    ranked = sorted(best.items(), key=lambda x: (x[1], x[0]))
-    if ranked and ranked[0][1] == 1 and len(key) >= 4:
-        near = [i for i, d in ranked if d == 1]
-        second = ranked[1][1] if len(ranked) > 1 else 99
-        if len(near) == 1 and second >= 2:
-            return Match("found", near)
-        if len(near) > 1:
-            return Match("ambiguous", near)
-    return Match("unknown", suggestions=[i for i, _ in ranked[:5]])
+    exact = [(i, n, key) for i, n in index.get(key, ())]
+    near = [
+        (i, n, k)
+        for k, rows in index.items()
+        if k != key and abs(len(k) - len(key)) <= 3
+        for i, n in rows
+    ]
+    return rank(query, exact, near)
+
+
+def build_index(names: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """key → [(actor id, name)] for (actor id, name) pairs, with surname variants."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for actor_id, name in names:
+        for variant in name_variants(name):
+            k = name_key(variant)
+            if k and (actor_id, variant) not in index.get(k, []):
+                index.setdefault(k, []).append((actor_id, variant))
+    return index
