@@ -206,16 +206,20 @@ class SubscriptionService:
     ) -> Subscription:
         """Add topics to a channel (creating its subscription) and set what it receives.
 
-        Topics accumulate over calls (``all`` replaces them); ``mode``, time and
-        zone replace the previous values when given. Subscribing again resumes
+        Topics accumulate over calls (``all`` replaces them; none given keeps
+        them, for a channel already subscribed); ``mode``, time and zone
+        replace the previous values when given. Subscribing again resumes
         a paused channel: it is how an admin says "the permissions are fixed".
         """
         _require_admin(is_admin)
-        wanted = parse_topics(self.catalog, topics)
+        current = await store.get(self.db, platform, channel_id)
+        if current is not None and not split_words(topics):
+            wanted = current.topics  # only the mode, time or zone changes
+        else:
+            wanted = parse_topics(self.catalog, topics)
         parsed_mode = parse_mode(mode)
         time_ = check_time(digest_time) if digest_time else None
         zone = check_timezone(timezone) if timezone else None
-        current = await store.get(self.db, platform, channel_id)
         if current is None:
             parsed_mode = parsed_mode or "both"
             sub = Subscription(

@@ -87,6 +87,8 @@ async def test_topics_accumulate_and_settings_replace(service: SubscriptionServi
     assert (sub.digest_time, sub.timezone, sub.guild_id) == ("07:30", "Europe/Kyiv", "g1")
     sub = await service.subscribe("discord", "c1", None, "all", "digest", is_admin=True)
     assert sub.topics == ("*",) and (sub.alerts, sub.digest) == (False, True)
+    sub = await service.subscribe("discord", "c1", None, "", None, "06:00", is_admin=True)
+    assert sub.topics == ("*",) and sub.digest_time == "06:00"  # no topics: keep them
 
 
 async def test_subscribe_again_resumes_a_paused_channel(service: SubscriptionService) -> None:

@@ -101,7 +101,7 @@ async def test_console_channel_is_subscribed_to_everything(services: Services) -
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("/subscribe", "error: Name at least one topic"),
+        ("/subscribe", "Subscribed. Topics: all topics."),  # nothing to change
         ("/subscribe sanctions", "error: Unknown topic 'sanctions'."),
         ("/subscribe nato digest 07:30 Europe/Kyiv", "daily digest at 07:30 Europe/Kyiv"),
         ("/subscribe nato 25:00", "error: Digest time '25:00'"),
