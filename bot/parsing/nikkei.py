@@ -42,6 +42,7 @@ DATE_RE = re.compile(
     r"\s*(?:更新|配信|公開|掲載)?\s*$",
     re.IGNORECASE,
 )
+SOURCE_INITIALS = frozenset("sSｓＳ出")
 INDENT = (" ", "\u3000", "\t")
 HEADLINE_MAX_CHARS = 200
 HEADER_MAX_LINES = 3
@@ -147,6 +148,8 @@ def _headerish(text: str) -> bool:
 
 
 def _source_rest(text: str) -> str | None:
+    if text.lstrip()[:1] not in SOURCE_INITIALS:
+        return None
     match = SOURCE_RE.match(unicodedata.normalize("NFKC", text))
     return match.group("rest") if match else None
 
@@ -159,8 +162,8 @@ def _parse_article(lines: list[Line], tz: tzinfo) -> tuple[Article | None, str |
     if _source_rest(first.text) is not None:
         return None, "no headline before the Source line"
     title = first.text.strip()
-    if len(title) > HEADLINE_MAX_CHARS:
-        return None, f"no headline (first line is {len(title)} characters long)"
+    if len(title) > HEADLINE_MAX_CHARS or title.endswith("。"):
+        return None, f"no headline (the first line is body text: {_short(title)!r})"
     rest = lines[content[0] + 1 :]
     subtitle, body_lines = _split_header(rest)
     source, published, note = _find_source(body_lines, tz)
@@ -284,6 +287,15 @@ def _body(
     body: list[str] = []
     for text in texts:
         (captions if is_caption(text, anywhere=True) else body).append(text)
+    if (
+        not captions
+        and len(body) > 1
+        and "。" not in body[0]
+        and split_dateline(body[1])[0] is not None
+    ):
+        # Whatever sits between the Source line and the 【dateline】 lead is the
+        # photo caption, even with a credit we do not know ("(AP)", "写真:筆者").
+        captions.append(body.pop(0))
     dateline = byline = None
     paragraphs: list[Paragraph] = []
     if body:

@@ -208,6 +208,13 @@ def test_captions_are_kept_out_of_the_body(caption: str, expected: str | None) -
     assert [p.text for p in articles[0].paragraphs] == [LEAD.split("】")[1], SECOND]
 
 
+def test_line_between_source_and_dateline_is_a_caption_whatever_its_credit() -> None:
+    articles, _ = parse(make(caption="握手する両首脳(12日、リヤド)(AP)"))
+    assert articles[0].caption == "握手する両首脳(12日、リヤド)(AP)"
+    assert articles[0].dateline == "ワシントン"
+    assert len(articles[0].paragraphs) == 2
+
+
 def test_no_caption_lead_right_after_source() -> None:
     articles, _ = parse(make(caption=None))
     assert articles[0].caption is None
@@ -334,6 +341,10 @@ BAD_FILES = {
     "Source without headline": (make(head="").lstrip(), "no headline"),
     "headings only": (make(caption=None, body=("見出しだけ", "もう一つの見出し")), "no body text"),
     "markers only": ("<<Return to Main\n\n<<Return to pageTop\n", None),
+    "body text where the headline should be": (
+        make(head="ロシア外務省は21日、声明を発表した。", main=False, source=None, caption=None),
+        "no headline (the first line is body text",
+    ),
 }
 
 
