@@ -161,13 +161,8 @@ class IngestJob:
                 reason=f"file is {size} bytes, over the limit of {self.settings.max_file_bytes}"
             )
         else:
-            outcome = parse_bytes(
-                data,
-                path.name,
-                tz=self.settings.tz,
-                max_bytes=self.settings.max_file_bytes,
-                max_articles=self.settings.max_articles_per_file,
-            )
+            # Parsing and tagging are CPU work: keep them off the event loop.
+            outcome = await asyncio.to_thread(self._parse, data, path.name)
         analyzed: list[Analyzed] = []
         if outcome.ok:
             try:
@@ -211,6 +206,15 @@ class IngestJob:
         if len(data) > self.settings.max_file_bytes:
             return None, hashlib.sha256(data).hexdigest(), len(data)
         return data, hashlib.sha256(data).hexdigest(), len(data)
+
+    def _parse(self, data: bytes, name: str) -> ParseOutcome:
+        return parse_bytes(
+            data,
+            name,
+            tz=self.settings.tz,
+            max_bytes=self.settings.max_file_bytes,
+            max_articles=self.settings.max_articles_per_file,
+        )
 
     def _analyze(self, articles: tuple[Article, ...]) -> list[Analyzed]:
         return [self.pipeline.analyze(a) for a in articles]

@@ -112,7 +112,9 @@ async def store_analyzed(
         )
         assert cur.lastrowid is not None
         article_id = int(cur.lastrowid)
-        await write_analysis(db, article_id, article, analyzed, seen_at=values["published_utc"])
+        await write_analysis(
+            db, article_id, article, analyzed, seen_at=values["published_utc"], new=True
+        )
         alerts = await enqueue_alerts(db, article_id, analyzed.analysis.topic_ids, now=now)
         return StoreResult(article_id, "new", alerts=alerts)
 
@@ -142,10 +144,16 @@ async def write_analysis(
     article: Article,
     analyzed: Analyzed,
     seen_at: str | None,
+    *,
+    new: bool = False,
 ) -> None:
-    """Replace the article's topics, people, quotes and search row. Never owes an alert."""
+    """Replace the article's topics, people, quotes and search row. Never owes an alert.
+
+    ``new``: the article row was just inserted (no old rows to delete).
+    """
     analysis = analyzed.analysis
-    await db.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
+    if not new:
+        await db.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
     await db.executemany(
         "INSERT INTO article_topics (article_id, topic_id, score, evidence) VALUES (?, ?, ?, ?)",
         [
@@ -160,7 +168,7 @@ async def write_analysis(
     )
     await save_people(db, article_id, seen_at, analysis.actors, analysis.quotes)
     title_text, body_text = index_columns(analyzed.doc, article.title)
-    await index_article(db, article_id, title_text, body_text)
+    await index_article(db, article_id, title_text, body_text, new=new)
 
 
 def article_from_row(row: Any) -> Article:
