@@ -60,6 +60,8 @@ CP932_TO_JIS = str.maketrans(
     }
 )
 ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Category Cc (C0, DEL, C1) minus the whitespace controls above.
+BAD_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROL_RATIO = 0.02
 # Average plausibility below this means "not text in any encoding we know".
 MIN_PLAUSIBILITY = -1.0
@@ -106,7 +108,7 @@ def decode_detailed(data: bytes) -> Decoded:
     """Like :func:`decode`, also counting the bytes that had to be replaced."""
     decoded = _decode_raw(data)
     text = decoded.text.removeprefix("\ufeff")
-    controls = sum(1 for ch in text if _is_bad_control(ch))
+    controls = len(BAD_CONTROL_RE.findall(text))
     if text and controls / len(text) > MAX_CONTROL_RATIO:
         raise DecodeError(f"binary file ({controls} control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -160,8 +162,11 @@ def _decode_raw(data: bytes) -> Decoded:
         if damaged is None:
             raise DecodeError("undecodable text (not UTF-8, UTF-16, CP932 or EUC-JP)")
         return damaged
-    text, name = max(candidates, key=lambda c: plausibility(c[0]))
-    if plausibility(text) < MIN_PLAUSIBILITY:
+    # Highest score wins; on a tie the earlier candidate (UTF-8, then CP932).
+    score, _, text, name = max(
+        (plausibility(text), -rank, text, name) for rank, (text, name) in enumerate(candidates)
+    )
+    if score < MIN_PLAUSIBILITY:
         raise DecodeError("binary file (does not read as text in any supported encoding)")
     return Decoded(text, name)
 
@@ -275,7 +280,3 @@ def _is_level1_kanji(ch: str) -> bool:
     except UnicodeEncodeError:
         return False
     return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xCF
-
-
-def _is_bad_control(ch: str) -> bool:
-    return ch not in ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
