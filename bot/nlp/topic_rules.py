@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.models import Article
@@ -211,43 +212,59 @@ def score_article(
     paragraph_of = _paragraph_of_sentence(doc)
     zone_of = _zones(doc, article, paragraph_of, scoring)
     backdrop = _backdrop_tokens(tokens)
+    shared = _Presence(matches, paragraph_of)
     return [
-        _score_topic(topic, doc, matches, paragraph_of, zone_of, backdrop, scoring)
+        _score_topic(topic, doc, matches, shared, paragraph_of, zone_of, backdrop, scoring)
         for topic in index.topics
     ]
+
+
+class _Presence:
+    """Which phrases occur in each sentence, each paragraph and the whole article."""
+
+    __slots__ = ("anywhere", "in_paragraph", "in_sentence")
+
+    def __init__(self, matches: Iterable[_Match], paragraph_of: list[int]) -> None:
+        self.in_sentence: dict[int, set[int]] = {}
+        self.in_paragraph: dict[int, set[int]] = {}
+        self.anywhere: set[int] = set()
+        for m in matches:
+            self.in_sentence.setdefault(m.sentence, set()).add(m.pid)
+            self.in_paragraph.setdefault(paragraph_of[m.sentence], set()).add(m.pid)
+            self.anywhere.add(m.pid)
+
+
+_NOTHING: frozenset[int] = frozenset()
 
 
 def _score_topic(
     topic: _CompiledTopic,
     doc: Document,
     matches: list[_Match],
+    shared: _Presence,
     paragraph_of: list[int],
     zone_of: list[str],
     backdrop: bytearray,
     scoring: Scoring,
 ) -> TopicScore:
-    excluded: set[int] = set()
-    for m in matches:
-        if m.pid in topic.exclude:
-            excluded.update(range(m.start, m.end))
-    live = [m for m in matches if m.start not in excluded and m.end - 1 not in excluded]
-
-    in_sentence: dict[int, set[int]] = {}
-    in_paragraph: dict[int, set[int]] = {}
-    anywhere: set[int] = set()
-    for m in live:
-        in_sentence.setdefault(m.sentence, set()).add(m.pid)
-        in_paragraph.setdefault(paragraph_of[m.sentence], set()).add(m.pid)
-        anywhere.add(m.pid)
-    if topic.requires and not (topic.requires & anywhere):
+    live = matches
+    presence = shared
+    if topic.exclude & shared.anywhere:
+        excluded: set[int] = set()
+        for m in matches:
+            if m.pid in topic.exclude:
+                excluded.update(range(m.start, m.end))
+        live = [m for m in matches if m.start not in excluded and m.end - 1 not in excluded]
+        presence = _Presence(live, paragraph_of)
+    if topic.requires and not (topic.requires & presence.anywhere):
         return TopicScore(topic.id, 0.0, False, [], [])
 
     term_matches = _longest([m for m in live if m.pid in topic.rules])
     # sentence -> group -> (weighted value, term, core at full strength)
     found: dict[int, dict[str, tuple[float, str, bool]]] = {}
     for m in term_matches:
-        here = in_sentence.get(m.sentence, set())
-        para = in_paragraph.get(paragraph_of[m.sentence], set())
+        here = presence.in_sentence.get(m.sentence, _NOTHING)
+        para = presence.in_paragraph.get(paragraph_of[m.sentence], _NOTHING)
         rule = _first_applicable(topic.rules[m.pid], here, para)
         if rule is None:
             continue
@@ -290,7 +307,9 @@ def _score_topic(
     )
 
 
-def _first_applicable(rules: tuple[_Rule, ...], here: set[int], para: set[int]) -> _Rule | None:
+def _first_applicable(
+    rules: tuple[_Rule, ...], here: AbstractSet[int], para: AbstractSet[int]
+) -> _Rule | None:
     best: _Rule | None = None
     for rule in rules:
         if rule.unless & here:
@@ -330,10 +349,16 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _backdrop_tokens(tokens: Sequence[Token]) -> bytearray:
-    """Mark tokens in a 〜するなか(で) clause: the backdrop of the sentence, not its news."""
+    """Mark tokens that are the backdrop of their sentence rather than its news.
+
+    Two shapes of Japanese news prose: a 〜するなか(で) clause (停戦交渉が難航する
+    なか、…) and an epithet, a noun+した directly modifying a noun (ロシアが併合
+    したクリミア半島, NATOに加盟したフィンランド).
+    """
     marks = bytearray(len(tokens))
     clause_start = 0
     sentence = -1
+    n = len(tokens)
     for i, tok in enumerate(tokens):
         if tok.sentence != sentence:
             sentence = tok.sentence
@@ -349,6 +374,16 @@ def _backdrop_tokens(tokens: Sequence[Token]) -> bytearray:
             for j in range(clause_start, i):
                 marks[j] = 1
             clause_start = i + 1
+        elif (
+            tok.lemma == "為る"
+            and i > 0
+            and i + 2 < n
+            and tokens[i - 1].pos1 == "名詞"
+            and tokens[i + 1].lemma == "た"
+            and tokens[i + 2].pos1 == "名詞"
+            and tokens[i + 2].sentence == sentence
+        ):
+            marks[i - 1] = 1
     return marks
 
 
