@@ -47,6 +47,7 @@ class SlackFake:
     """The fake server. Use ``async with SlackFake() as fake:`` (or start()/stop())."""
 
     bot_token: str = "xoxb-test-token"
+    app_token: str = "xapp-test-token"
     team_id: str = "T0001"
     bot_user_id: str = "UBOT"
     users: dict[str, FakeUser] = field(default_factory=dict)
@@ -60,6 +61,9 @@ class SlackFake:
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
     port: int = 0
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -67,6 +71,7 @@ class SlackFake:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._changed = asyncio.Condition()
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -76,6 +81,8 @@ class SlackFake:
         return self
 
     async def stop(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -168,6 +175,10 @@ class SlackFake:
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if method == "apps.connections.open":
+            if token != self.app_token:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            return 200, {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}, {}
         if token != self.bot_token:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         if method == "auth.test":
@@ -251,3 +262,33 @@ class SlackFake:
         self.responses.setdefault(key, []).append(body)
         await self._notify()
         return web.Response(text="ok", content_type="text/plain")
+
+    # -- Socket Mode ----------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await self._notify()
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        try:
+            async for msg in ws:
+                if msg.type == web.WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(msg.data))
+                    await self._notify()
+        finally:
+            if ws in self.sockets:
+                self.sockets.remove(ws)
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send a Socket Mode envelope (e.g. ``slash_commands``) to the connected app."""
+        envelope_id = f"env-{next(self._envelopes)}"
+        message = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind == "slash_commands",
+        }
+        await self.sockets[-1].send_str(json.dumps(message))
+        return envelope_id

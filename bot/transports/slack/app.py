@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.subscriptions import SubscriptionService
@@ -149,6 +151,19 @@ class SlackHandle:
             await session.close()
 
 
+async def _check_token(call: Awaitable[Any], name: str) -> Any:
+    """Await a Web API call made to check a token; a refusal becomes one clear line."""
+    try:
+        return await call
+    except SlackApiError as err:
+        code = err.response.get("error") if err.response is not None else "refused"
+        raise SlackConfigError(f"{name} was refused by Slack ({code})") from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as err:
+        raise SlackConfigError(
+            f"cannot reach the Slack API to check {name}: {type(err).__name__}: {err}"
+        ) from None
+
+
 def _secret(value: Any) -> str | None:
     if value is None:
         return None
@@ -167,14 +182,18 @@ async def start_slack(
 
     Socket Mode when ``secrets.slack_app_token`` is set, else HTTP on
     ``port`` (default ``secrets.slack_port``; 0 picks a free port, see
-    ``handle.port``). Raises :class:`SlackConfigError` for missing tokens.
+    ``handle.port``). Raises :class:`SlackConfigError` (one line) for a missing
+    or refused token, an unreachable API, or a port that cannot be bound.
     """
     token = _secret(getattr(secrets, "slack_bot_token", None))
     if not token:
         raise SlackConfigError("SLACK_BOT_TOKEN is not set")
     app_token = _secret(getattr(secrets, "slack_app_token", None))
     signing_secret = _secret(getattr(secrets, "slack_signing_secret", None))
+    if not app_token and not signing_secret:
+        raise SlackConfigError("SLACK_SIGNING_SECRET is required when SLACK_APP_TOKEN is not set")
     client = make_client(token, getattr(secrets, "slack_api_url", None))
+    await _check_token(client.auth_test(), "SLACK_BOT_TOKEN")
     deps = deps_from(services, parse_admins(getattr(secrets, "slack_admins", "")))
     deps.transport = SlackTransport(client, notice_users=sorted(deps.admins))
     app = build_app(deps, client, signing_secret, socket_mode=bool(app_token))
@@ -182,17 +201,26 @@ async def start_slack(
     if app_token:
         handle.mode = "socket"
         handle._socket = AsyncSocketModeHandler(app, app_token, web_client=client)
+        # Ask for the WebSocket URL here: slack_sdk would retry a refused app token forever.
+        opened = await _check_token(
+            client.apps_connections_open(app_token=app_token), "SLACK_APP_TOKEN"
+        )
+        handle._socket.client.wss_uri = opened["url"]
         await handle._socket.connect_async()
         log.info("slack: connected in Socket Mode")
         return handle
     runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port if port is not None else secrets.slack_port)
+    listen = port if port is not None else int(getattr(secrets, "slack_port", 3000))
+    site = web.TCPSite(runner, host, listen)
     try:
         await site.start()
-    except OSError:
+    except OSError as err:
         await runner.cleanup()
-        raise
+        raise SlackConfigError(
+            f"cannot listen on {host}:{listen} for Slack requests "
+            f"(NEWSBOT_SLACK_PORT): {err.strerror or err}"
+        ) from None
     handle._runner = runner
     handle.port = runner.addresses[0][1] if runner.addresses else None
     log.info("slack: listening for requests on %s:%s%s", host, handle.port, EVENTS_PATH)
