@@ -3,7 +3,8 @@
 Entry points:
 
 - :func:`parse_bytes` — the bytes of one file and its name -> ParseOutcome.
-  Never raises. ``.json`` / ``.jsonl`` are JSON article files (SPEC §2.2);
+  Never raises. ``.json`` / ``.jsonl`` (also ``.ndjson``) are JSON article
+  files (SPEC §2.2);
   every other name is the Nikkei-style text format (SPEC §2.1), except that
   content starting with ``{`` or ``[`` that is valid JSON is read as JSON.
 - :func:`decode` — bytes -> (text, encoding) or :class:`DecodeError`.
@@ -62,17 +63,25 @@ def parse_bytes(
     try:
         return _parse_bytes(data, name, tz, max_bytes, max_articles)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never crash the ingester
-        return ParseOutcome(reason=f"internal parser error: {type(exc).__name__}: {exc}")
+        return _internal_error(exc)
 
 
 def parse_text(
     text: str, name: str, *, tz: tzinfo = TOKYO, max_articles: int | None = None
 ) -> ParseOutcome:
     """Like :func:`parse_bytes` for text that is already decoded (line ends ``\\n``)."""
-    if not text.strip():
-        return ParseOutcome(reason="empty file")
-    articles, problems = _dispatch(text, name, tz, max_articles)
-    return _outcome(articles, problems, None)
+    try:
+        if not text.strip():
+            return ParseOutcome(reason="empty file")
+        articles, problems = _dispatch(text, name, tz, max_articles)
+        return _outcome(articles, problems, None)
+    except Exception as exc:  # noqa: BLE001 - same guarantee as parse_bytes
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> ParseOutcome:
+    detail = " ".join(str(exc).split())[:200]
+    return ParseOutcome(reason=f"internal parser error: {type(exc).__name__}: {detail}")
 
 
 def _parse_bytes(

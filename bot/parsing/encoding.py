@@ -5,7 +5,8 @@ UTF-8 and UTF-16, and chardet-style guessing goes wrong on short files. So the
 order is fixed and every candidate is decoded *strictly*:
 
 1. byte-order marks (UTF-32, UTF-8, UTF-16) — they are unambiguous;
-2. NUL bytes: BOM-less UTF-16 when the NULs sit on one parity, else binary;
+2. NUL bytes: BOM-less UTF-16 when the NULs sit on one parity, damage when
+   there are only one or two, else a binary file;
 3. ISO-2022-JP when the file is 7-bit and carries its escape sequences;
 4. UTF-8 (a truncated multi-byte character at the very end is dropped);
 5. CP932 and EUC-JP, both tried; when both decode, the one that reads as

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.models import ParseOutcome
-from bot.parsing import decode, parse_bytes
+from bot.parsing import decode, parse_bytes, parse_text
 
 from .conftest import SEED
 
@@ -54,6 +54,12 @@ def test_arbitrary_bytes(data: bytes, name: str) -> None:
 @given(text=st.text(max_size=2000), name=NAMES)
 def test_arbitrary_text(text: str, name: str) -> None:
     check(parse_bytes(text.encode("utf-8", "surrogatepass"), name))
+
+
+@COMMON
+@given(text=st.text(max_size=2000), name=NAMES)
+def test_parse_text_arbitrary_text(text: str, name: str) -> None:
+    check(parse_text(text, name))
 
 
 LINES = st.sampled_from(
