@@ -35,7 +35,14 @@ TITLE_KATAKANA = frozenset(
     {"ビジネス", "エネルギー", "デジタル", "インフラ", "スポーツ", "サイバー", "データ", "メディア"}
 )
 """Katakana words that start a title after a name (ベーデノック・ビジネス貿易相)."""
-PLACE_TITLE_STARTS = tuple("州市県区町村島省国都府")
+STRONG_TITLES = frozenset(
+    {
+        "大統領", "首相", "長官", "報道官", "補佐官", "特使", "外相", "国防相", "事務総長",
+        "総書記", "主席", "皇太子", "国王", "大使", "知事", "司令官", "総長", "議員", "首長",
+    }
+)  # fmt: skip
+"""Titles that make even an ordinary word a person (トランプ大統領, not トランプのカード)."""
+PLACE_TITLE_STARTS = tuple("州市県区町村島")
 NOT_PERSONS = frozenset(
     {
         "ホワイトハウス", "クレムリン", "ペンタゴン", "ハマス", "ヒズボラ", "フーシ", "タリバン",
@@ -104,6 +111,7 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
             found.append(m)
         i = max(end, i + 1)
     _resolve_entries(found)
+    _merge_kanji_surnames(found)
     confirmed = {m.key for m in found if not m.weak and not m.candidates}
     found = [m for m in found if m.key in confirmed and not m.candidates]
     found.extend(_surnames(tokens, inq, found))
@@ -228,6 +236,8 @@ def _span_at(tokens: tuple[Token, ...], i: int, gaz: Gazetteer) -> tuple[int, Me
         return _katakana_span(tokens, i, gaz)
     if tok.is_person_name and not tok.is_katakana:
         return _kanji_span(tokens, i)
+    if tok.pos1 == "名詞" and _is_kanji(tok.surface):
+        return _cjk_span(tokens, i)
     return i + 1, None
 
 
@@ -306,14 +316,18 @@ def _is_person(tokens: tuple[Token, ...], m: Mention, parts: list[tuple[int, int
         return True
     single_word = len(name) == 1 and "・" not in m.surface
     if title is not None:
-        return not (single_word and _is_ordinary(name[0]))
+        if single_word and _is_ordinary(name[0]):
+            # トランプ大統領 yes, エネルギー相 / チーム代表 no.
+            return title_head(title.text) in STRONG_TITLES or title.country is not None
+        return True
     if "・" in m.surface and any(t.is_person_name for t in name):
         return True
     return m.prefix_role is not None and not (single_word and _is_ordinary(name[0]))
 
 
 def _kanji_span(tokens: tuple[Token, ...], i: int) -> tuple[int, Mention | None]:
-    """石破茂首相, 川上量生氏, 岸田氏: 人名 kanji tokens, maybe a split given name."""
+    """石破茂首相, 川上量生氏, 尹錫悦(ユン・ソンニョル)大統領, 岸田氏: 人名 kanji tokens,
+    plus up to two single kanji of a given name MeCab split off, before a title."""
     sentence = tokens[i].sentence
     j = i
     while (
@@ -324,33 +338,93 @@ def _kanji_span(tokens: tuple[Token, ...], i: int) -> tuple[int, Mention | None]
         and tokens[j].sentence == sentence
     ):
         j += 1
-    m = Mention(key="", start=i, end=j, sentence=sentence, surface=text_of(tokens, i, j))
-    _context(tokens, m)
-    # A given name MeCab split off (赤沢亮+正, 川上+量+生): single kanji before a title.
-    if m.title is None or (
-        not m.title.honorific and len(m.title.text) and _starts_single(tokens, j)
-    ):
-        for extra in (1, 2):
-            k = j + extra
-            if k <= len(tokens) and all(_single_kanji(t) for t in tokens[j:k]):
-                t2 = title_after(tokens, k)
-                if t2 is not None:
-                    m.end, m.title = k, t2
-                    m.surface = text_of(tokens, i, k)
-                    break
+    end, title = j, None
+    for e in (j, j + 1, j + 2):
+        if e > len(tokens) or not all(_single_kanji(t) for t in tokens[j:e]):
+            break
+        t = title_after(tokens, e)
+        if t is not None and (t.honorific or not _starts_single(tokens, e)):
+            end, title = e, t
+    m = Mention(key="", start=i, end=end, sentence=sentence, surface=text_of(tokens, i, end))
+    m.title = title
+    m.prefix_role, m.affiliation = role_before(tokens, i)
     first = tokens[i]
-    full = first.pos4 == "姓" and any(t.pos4 == "名" for t in tokens[i + 1 : m.end])
-    if m.title is not None:
-        if m.title.text.startswith(PLACE_TITLE_STARTS):
-            return m.end, None
+    full = first.pos4 == "姓" and any(t.pos4 == "名" for t in tokens[i + 1 : end])
+    if title is not None:
+        if title.text.startswith(PLACE_TITLE_STARTS):
+            return end, None
     elif not full:
-        return m.end, None
-    m.reading = "".join(t.reading for t in tokens[i : m.end])
-    surname = first if first.pos4 == "姓" or m.end - i == 1 else None
+        return end, None
+    spoken, after = _paren_reading(tokens, end)
+    if spoken:
+        # Chinese and Korean names: the reading is written family name first.
+        m.reading = spoken
+        m.key = unlisted_id(spoken.split("・")[0], m.surface)
+        return after, m
+    m.reading = "".join(t.reading for t in tokens[i:end])
+    surname = first if first.pos4 == "姓" or end - i == 1 else None
     m.key = unlisted_id(
         surname.reading if surname else m.reading, surname.surface if surname else m.surface
     )
-    return m.end, m
+    return end, m
+
+
+def _paren_reading(tokens: tuple[Token, ...], i: int) -> tuple[str, int]:
+    """The katakana in 金正恩(キム・ジョンウン) and the index after the ``)``."""
+    if i < len(tokens) and tokens[i].surface in "(（":
+        j = i + 1
+        while j < len(tokens) and (tokens[j].is_katakana or tokens[j].surface == "・"):
+            j += 1
+        if j > i + 1 and j < len(tokens) and tokens[j].surface in ")）":
+            return text_of(tokens, i + 1, j), j + 1
+    return "", i
+
+
+def _cjk_span(tokens: tuple[Token, ...], i: int) -> tuple[int, Mention | None]:
+    """尹錫悦(ユン・ソンニョル)大統領: kanji, its katakana reading, a title."""
+    for e in range(i + 1, min(len(tokens), i + 4)):
+        if tokens[e].surface in "(（":
+            name = tokens[i:e]
+            chars = sum(len(t.surface) for t in name)
+            if not (
+                2 <= chars <= 4 and all(_is_kanji(t.surface) and t.pos1 == "名詞" for t in name)
+            ):
+                return i + 1, None
+            spoken, after = _paren_reading(tokens, e)
+            title = title_after(tokens, e) if spoken else None
+            if title is None or title.text.startswith(PLACE_TITLE_STARTS):
+                return i + 1, None
+            m = Mention(key="", start=i, end=e, sentence=tokens[i].sentence,
+                        surface=text_of(tokens, i, e), title=title, reading=spoken)  # fmt: skip
+            m.prefix_role, m.affiliation = role_before(tokens, i)
+            m.key = unlisted_id(spoken.split("・")[0], m.surface)
+            return after, m
+    return i + 1, None
+
+
+def _merge_kanji_surnames(found: list[Mention]) -> None:
+    """金正恩氏 and 金正恩(キム・ジョンウン)総書記, then 金氏: one person.
+
+    Identical kanji names share the key of the best-read one (a written reading
+    beats the dictionary's guess); a short form takes the key of a full name
+    it begins.
+    """
+    kanji = [m for m in found if m.entry is None and _is_kanji(m.surface)]
+    best: dict[str, Mention] = {}
+    for m in kanji:
+        cur = best.get(m.surface)
+        if cur is None or ("・" in m.reading and "・" not in cur.reading):
+            best[m.surface] = m
+    full = [m for m in best.values() if len(m.surface) >= 3]
+    for m in kanji:
+        src = best[m.surface]
+        if len(m.surface) <= 2:
+            src = next((f for f in full if f.surface.startswith(m.surface)), src)
+        m.key, m.reading = src.key, src.reading
+
+
+def _is_kanji(text: str) -> bool:
+    return bool(text) and all("一" <= c <= "龥" or c in "々" for c in text)
 
 
 def _starts_single(tokens: tuple[Token, ...], j: int) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.models import QuoteRef
 from bot.nlp.mentions import Mention, quote_mask
+from bot.nlp.roles import title_head
 from bot.nlp.tokenizer import Document, Token
 
 SPEECH_LEMMAS = frozenset(
@@ -145,6 +146,10 @@ class _Context:
                 and prev.pos3 != "人名"
                 and (prev.pos2 == "固有名詞" or prev.surface.endswith(AGENT_SUFFIXES))
             ):
+                return True
+            # A title whose name we did not recognise (何立峰副首相は): someone else.
+            pair = (toks[i - 2].surface if i > 1 else "") + prev.surface
+            if title_head(prev.surface) or title_head(pair) in ("報道官", "補佐官", "司令官"):
                 return True
         return False
 
