@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from bot.models import Paragraph
@@ -118,7 +119,8 @@ def is_caption(text: str, *, anywhere: bool = False) -> bool:
     match = CAPTION_RE.search(stripped)
     if not match or match.start() == 0:
         return False
-    return not anywhere or bool(KNOWN_CREDIT_RE.search(match.group("credit")))
+    credit = unicodedata.normalize("NFKC", match.group("credit"))
+    return not anywhere or bool(KNOWN_CREDIT_RE.search(credit))
 
 
 def body_paragraphs(blocks: Iterable[list[str]]) -> list[Paragraph]:

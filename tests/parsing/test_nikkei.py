@@ -281,7 +281,8 @@ LAYOUTS = {
     "no Return to Main": {"main": False},
     "no blank lines at all": {"sep": "\n"},
     "many blank lines": {"sep": "\n\n\n\n"},
-    "full-width space sub-headline": {"sub": "ウクライナ打撃"},
+    "with an indented sub-headline": {"sub": "ウクライナ打撃"},
+    "paragraphs indented with full-width spaces": {"body": (LEAD, "\u3000" + SECOND)},
     "no end marker (single article)": {"end": False},
 }
 
