@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -65,3 +66,15 @@ async def test_missing_argument_is_an_ephemeral_error(client: SlackClient) -> No
     reply = await client.command("WHO")
     assert reply["response_type"] == "ephemeral"
     assert "Whom should I look up?" in reply["blocks"][0]["text"]["text"]
+
+
+async def test_dead_response_url_falls_back_to_ephemeral_post(client: SlackClient) -> None:
+    fake = client.fake
+    _, body = client.payload("subscribe nato", MEMBER)
+    body = body.replace("%2Frespond%2F", "%2Fgone%2F")  # response_url now answers 404
+    status, _ = await client.post(body)
+    assert status == 200
+    await fake.wait_for(lambda: bool(fake.calls_to("chat.postEphemeral")))
+    call = fake.calls_to("chat.postEphemeral")[0]
+    assert (call.args["user"], call.args["channel"]) == (MEMBER, "CNEWS")
+    assert "Only people allowed" in json.dumps(call.args["blocks"], ensure_ascii=False)
