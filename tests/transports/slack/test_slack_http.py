@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -78,3 +79,28 @@ async def test_dead_response_url_falls_back_to_ephemeral_post(client: SlackClien
     call = fake.calls_to("chat.postEphemeral")[0]
     assert (call.args["user"], call.args["channel"]) == (MEMBER, "CNEWS")
     assert "Only people allowed" in json.dumps(call.args["blocks"], ensure_ascii=False)
+
+
+async def test_ack_does_not_wait_for_slow_work(
+    client: SlackClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack needs the 200 within 3 s: the answer to slow work comes later, by response_url."""
+    from bot.services import queries
+
+    release = asyncio.Event()
+    started = asyncio.Event()
+
+    async def slow_search(db: object, query: str, limit: int = 10) -> list:
+        started.set()
+        await release.wait()
+        return []
+
+    monkeypatch.setattr(queries, "search", slow_search)
+    key, body = client.payload("search 停戦", MEMBER)
+    status, _ = await asyncio.wait_for(client.post(body), 30)  # a hang here = no early ack
+    assert status == 200
+    await asyncio.wait_for(started.wait(), 10)
+    assert key not in client.fake.responses  # acked while the work is still running
+    release.set()
+    await client.fake.wait_for(lambda: bool(client.fake.responses.get(key)))
+    assert "No articles match" in json.dumps(client.fake.responses[key][0], ensure_ascii=False)
