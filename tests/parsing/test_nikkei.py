@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -415,3 +416,38 @@ def test_dev_corpus_file(name: str, labelled: list[dict[str, object]]) -> None:
         assert "【" not in article.body and "Source:" not in article.body
         if article.caption:
             assert article.caption not in article.body
+
+
+def _without_blank_lines(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
+def _without_markers(text: str) -> str:
+    return text.replace("<<Return to pageTop", "").replace("<<Return to Main", "")
+
+
+DAMAGED_LAYOUTS = {
+    "no blank lines": _without_blank_lines,
+    "no markers": _without_markers,
+    "no markers, no blank lines": lambda t: _without_blank_lines(_without_markers(t)),
+    "blank lines doubled": lambda t: t.replace("\n\n", "\n\n\n\n"),
+}
+
+
+@pytest.mark.parametrize("change", DAMAGED_LAYOUTS.values(), ids=DAMAGED_LAYOUTS.keys())
+def test_seed_layout_changes_give_the_same_articles(
+    seed_articles: list[Article], seed_text: str, change: Callable[[str], str]
+) -> None:
+    articles, reason = parse(change(seed_text))
+    assert reason is None
+    assert articles == seed_articles
+
+
+@pytest.mark.skipif(not DEV_FILES, reason=f"dev corpus not found at {DEV_CORPUS}")
+@pytest.mark.parametrize("change", DAMAGED_LAYOUTS.values(), ids=DAMAGED_LAYOUTS.keys())
+def test_dev_corpus_layout_changes_give_the_same_articles(change: Callable[[str], str]) -> None:
+    for name, _ in DEV_FILES:
+        text = (DEV_CORPUS / name).read_text(encoding="utf-8")
+        expected, _ = parse(text)
+        articles, _ = parse(change(text))
+        assert articles == expected, name
