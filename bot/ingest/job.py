@@ -32,7 +32,13 @@ from bot.parsing import parse_bytes
 from bot.settings import Settings
 from bot.storage.articles import store_analyzed
 from bot.storage.db import Database
-from bot.storage.files import FileRecord, find_by_sha, record_file, sha256_file
+from bot.storage.files import (
+    FileRecord,
+    find_by_sha,
+    mark_ingested,
+    record_file,
+    sha256_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +159,10 @@ class IngestJob:
             return FileResult(path, "quarantined", reason=reason)
 
         known = await find_by_sha(self.db, sha)
-        if known is not None:
+        if known is not None and known.status == "ingested":
             return self._finish_known(path, known, move)
+        # A file quarantined before is read again: the verdict may differ after an
+        # upgrade, and the operator's way to retry is to put the file back.
 
         if data is None:
             outcome = ParseOutcome(
@@ -232,40 +240,44 @@ class IngestJob:
             path, "ingested" if outcome.ok else "quarantined", reason=outcome.reason
         )
         async with self.db.transaction():
-            if await find_by_sha(self.db, sha) is not None:
+            earlier = await find_by_sha(self.db, sha)
+            if earlier is not None and earlier.status == "ingested":
                 return FileResult(path, "known")
-            file_id = await record_file(
-                self.db,
-                name=path.name,
-                sha256=sha,
-                size=size,
-                status="ingested" if outcome.ok else "quarantined",
-                reason=outcome.reason,
-                encoding=outcome.encoding,
-                article_count=len(outcome.articles),
-            )
+            if earlier is not None and not outcome.ok:
+                result.seen_before = True
+                return result
+            fields = {
+                "name": path.name,
+                "reason": outcome.reason,
+                "encoding": outcome.encoding,
+                "article_count": len(outcome.articles),
+            }
+            if earlier is not None:
+                file_id = earlier.id
+                await mark_ingested(self.db, file_id, **fields)
+            else:
+                file_id = await record_file(
+                    self.db,
+                    sha256=sha,
+                    size=size,
+                    status="ingested" if outcome.ok else "quarantined",
+                    **fields,
+                )
             for article, an in zip(outcome.articles, analyzed, strict=True):
                 stored = await store_analyzed(self.db, article, an, file_id)
                 result.count(stored)
         return result
 
     def _finish_known(self, path: Path, known: FileRecord, move: bool) -> FileResult:
-        """A file whose bytes are already recorded: only move it, never analyse again."""
-        if known.status == "quarantined":
-            result = FileResult(path, "quarantined", reason=known.reason, seen_before=True)
-            folder = self.settings.quarantine
-        else:
-            result = FileResult(path, "known")
-            folder = self.settings.archive
+        """A file whose bytes were ingested before: only archive it, never analyse again."""
+        result = FileResult(path, "known")
         if move:
-            result.moved_to = self._move(
-                path, folder, known.reason if result.outcome == "quarantined" else None
-            )
+            result.moved_to = self._move(path, self.settings.archive, None)
         log.info(
-            "%s was already recorded (%s); %s",
+            "%s was ingested before (as %s); %s",
             path.name,
-            known.status,
-            "moved" if move else "left in place",
+            known.name,
+            "archived" if move else "left in place",
         )
         return result
 

@@ -111,6 +111,23 @@ async def record_file(
     return int(cur.lastrowid)
 
 
+async def mark_ingested(
+    db: Database,
+    file_id: int,
+    *,
+    name: str,
+    reason: str | None,
+    encoding: str | None,
+    article_count: int,
+) -> None:
+    """Turn a quarantined file's row into an ingested one (it parsed on a later try)."""
+    await db.execute(
+        "UPDATE files SET status = 'ingested', name = ?, reason = ?, encoding = ?,"
+        " article_count = ? WHERE id = ?",
+        (name, reason, encoding, article_count, file_id),
+    )
+
+
 async def set_article_count(db: Database, file_id: int, count: int) -> None:
     await db.execute("UPDATE files SET article_count = ? WHERE id = ?", (count, file_id))
 

@@ -265,3 +265,36 @@ def test_unique_destination(tmp_path: Path, existing: list[str], expected: str) 
 def test_crash_hook_is_off_by_default() -> None:
     assert os.environ.get(jobmod.CRASH_HOOK_ENV) is None
     jobmod._crash_hook()  # returns: nothing killed us
+
+
+async def test_quarantined_file_put_back_is_judged_again(jobdb, fast: Settings) -> None:
+    job, db = jobdb
+    real = job.pipeline.analyze
+
+    def broken(article):
+        raise ValueError("tagger exploded")
+
+    job.pipeline.analyze = broken  # type: ignore[method-assign]
+    drop(fast, "seed.txt", SEED)
+    await job.scan_once()
+    assert [f.status for f in await list_files(db)] == ["quarantined"]
+
+    # Still broken: quarantined again, no second row.
+    drop(fast, "seed.txt", SEED)
+    again = await job.scan_once()
+    assert [(f.outcome, f.seen_before) for f in again.files] == [("quarantined", True)]
+    assert names(fast.quarantine) == [
+        "seed-1.txt",
+        "seed-1.txt.reason",
+        "seed.txt",
+        "seed.txt.reason",
+    ]
+
+    # Fixed: the same bytes are ingested and the row says so.
+    job.pipeline.analyze = real  # type: ignore[method-assign]
+    drop(fast, "seed.txt", SEED)
+    fixed = await job.scan_once()
+    assert fixed.new == 2 and not fixed.rejected
+    (rec,) = await list_files(db)
+    assert (rec.status, rec.reason, rec.article_count) == ("ingested", None, 2)
+    assert names(fast.archive) == ["seed.txt"]
