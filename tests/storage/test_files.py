@@ -65,3 +65,22 @@ async def test_list_files_newest_first_and_by_status(db: Database) -> None:
     assert [f.name for f in await files.list_files(db, "quarantined")] == ["1.txt"]
     rec = await files.get_file(db, 1)
     assert rec is not None and rec.article_count == 7
+
+
+async def test_mark_ingested_flips_a_quarantined_row(db: Database) -> None:
+    async with db.transaction():
+        fid = await files.record_file(
+            db, name="a.txt", sha256="h", size=3, status="quarantined", reason="bad"
+        )
+        await files.mark_ingested(
+            db, fid, name="b.txt", reason=None, encoding="cp932", article_count=4
+        )
+    rec = await files.get_file(db, fid)
+    assert rec is not None
+    assert (rec.status, rec.name, rec.reason, rec.encoding, rec.article_count) == (
+        "ingested",
+        "b.txt",
+        None,
+        "cp932",
+        4,
+    )
