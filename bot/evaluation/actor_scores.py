@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.models import ActorRef, Analysis
-from bot.nlp.names import build_index, fold, resolve
+from bot.nlp.names import build_index, fold, resolve, spelled
+from bot.nlp.tokenizer import get_tokenizer
 
 MAX_MISSES = 30
 
@@ -75,7 +76,13 @@ def english_surname(label: dict) -> str:
     if not words:
         return ""
     ja = label.get("ja") or ""
-    word = words[0] if len(ja) == 1 and not ja.isascii() else words[-1]
+    word = words[-1]
+    if ja and all("一" <= c <= "龥" for c in ja):
+        # Kanji: a Japanese name is given-family in English (森 → Mori), a Chinese or
+        # Korean one family-first (金 → Kim); the reading tells which word it is.
+        reading = spelled("".join(t.reading for t in get_tokenizer().parse(ja).tokens))
+        by_reading = [w for w in words if spelled(w) == reading]
+        word = by_reading[0] if by_reading else (words[0] if len(ja) == 1 else words[-1])
     low = word.lower()
     for prefix in ("al-", "el-", "ad-", "as-"):
         if low.startswith(prefix) and len(word) > len(prefix) + 2:

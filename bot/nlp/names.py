@@ -60,7 +60,7 @@ def is_katakana_name(s: str) -> bool:
     return bool(s) and all(("ァ" <= c <= "ヺ") or c in "ー・=＝ 　" for c in s)
 
 
-def hepburn(kana: str) -> str:
+def hepburn(kana: str, *, for_key: bool = False) -> str:
     """Romanise a katakana string (lowercase Hepburn; ・ becomes a space).
 
     Hiragana is converted to katakana first. Characters that are not kana are
@@ -90,7 +90,9 @@ def hepburn(kana: str) -> str:
         else:
             syl = _MONO.get(c, c)
             i += 1
-        if double_next and syl and syl[0] not in "aeiou":
+        if double_next and for_key and syl[:1] == "h":
+            syl = "ch" + syl[1:]  # ッハ is German ch (シュタインブレッハー ~ Steinbrecher)
+        elif double_next and syl and syl[0] not in "aeiou":
             syl = ("t" if syl.startswith("ch") else syl[0]) + syl
         double_next = False
         out.append(syl)
@@ -112,6 +114,7 @@ def fold(text: str) -> str:
 
 
 _DIGRAPH_SUBS = (
+    ("kh", "h"),
     ("tch", "t"),
     ("sch", "s"),
     ("ch", "t"),
@@ -159,13 +162,34 @@ def name_key(name: str) -> str:
     if not f:
         return ""
     if is_katakana_name(name.strip()):
-        f = hepburn(name.strip())
+        f = hepburn(name.strip(), for_key=True)
     letters = re.sub(r"[^a-z]", "", f)
     if not letters or len(letters) < len(re.sub(r"[\s\-'.・]", "", f)):
         # Not (only) Latin letters: kanji, hangul, mixed. Compare as written.
         return re.sub(r"[\s・=＝]", "", f)
     joined = "".join(_latin_key(w) for w in re.findall(r"[a-z]+", f))
     return re.sub(r"(.)\1+", r"\1", joined)
+
+
+def query_keys(query: str) -> list[str]:
+    """Keys to try for a typed query, best first.
+
+    Katakana follows pronunciation where English spelling does not, so a Latin
+    query also tries: without an r after a vowel where katakana writes a long
+    vowel (Warmbier ワームビア, Starmer スターマー; but Stoltenberg ストルテンベルグ
+    keeps it), and with a silent h after w (Whelan ウィーラン; but White ホワイト).
+    """
+    keys = [name_key(query)]
+    f = fold(query)
+    if f.isascii():
+        forms = {f}
+        forms |= {re.sub(r"(?<=[aeiou])r(?=[^aeiou]|$)", "", x) for x in forms}
+        forms |= {x.replace("wh", "w") for x in forms}
+        for form in sorted(forms - {f}):
+            alt = name_key(form)
+            if alt and alt not in keys:
+                keys.append(alt)
+    return [k for k in keys if k]
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -224,50 +248,88 @@ def spelled(name: str) -> str:
 
 
 def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
-    """Decide from the rows whose key equals the query's (``exact``) and other rows
-    with similar keys (``near``).
+    """Decide from the rows whose key is one of the query's keys (``exact``) and
+    other rows with similar keys (``near``).
 
-    Exact key: a name spelled exactly like the query wins (``mori`` → モリ, not
-    ミラー, which share the key ``mr``); else one actor is found, several are
-    ambiguous. Otherwise a key at distance 1 (keys of ≥ 4 letters) is accepted
-    only when the runner-up is at least 2 away. Anything else is unknown, with
-    the nearest actors as suggestions.
+    Exact key: one actor is found; among several, the one whose name is spelled
+    clearly closest to the query wins (``mori`` → モリ over ミラー, both ``mr``),
+    else they are ambiguous. Otherwise a key at distance 1 (keys of ≥ 4 letters)
+    is accepted when no other actor is as near, or when its spelling is clearly
+    closer. Anything else is unknown, with the nearest actors as suggestions.
     """
-    key = name_key(query)
+    keys = query_keys(query)
+    if not keys:
+        return Match("unknown")
+    key = keys[0]
     want = spelled(query)
     exact = list(exact)
     ids = sorted({r[0] for r in exact})
+    if len(ids) == 1 and (len(key) > 2 or _spelled_near(want, exact)):
+        return Match("found", ids)
+    if len(ids) == 1:
+        return Match("unknown", suggestions=ids)
     if ids:
-        if len(ids) == 1:
-            return Match("found", ids)
-        same = sorted({r[0] for r in exact if spelled(r[1]) == want})
-        if len(same) == 1:
-            return Match("found", same)
-        return Match("ambiguous", same or ids)
+        pick = _closest_spelling(want, exact)
+        return Match("found", [pick]) if pick else Match("ambiguous", ids)
     best: dict[str, int] = {}
-    for actor_id, _name, k in near:
-        d = edit_distance(key, k, 3)
-        if d <= 3 and d < best.get(actor_id, 99):
-            best[actor_id] = d
+    rows: list[Row] = []
+    for row in near:
+        d = min(edit_distance(k, row[2], 3) for k in keys)
+        if d <= 3:
+            rows.append(row)
+            if d < best.get(row[0], 99):
+                best[row[0]] = d
     ranked = sorted(best.items(), key=lambda x: (x[1], x[0]))
     if ranked and ranked[0][1] == 1 and len(key) >= 4:
         near_ids = [i for i, d in ranked if d == 1]
         if len(near_ids) == 1:
             return Match("found", near_ids)
-        return Match("ambiguous", near_ids)
+        pick = _closest_spelling(want, [r for r in rows if r[0] in near_ids])
+        return Match("found", [pick]) if pick else Match("ambiguous", near_ids)
     return Match("unknown", suggestions=[i for i, _ in ranked[:5]])
+
+
+def _spelled_near(want: str, rows: Iterable[Row]) -> bool:
+    """Short keys (Xi → ``ks``, which アカザワ also has) match too much: also ask
+    that the name starts with the same kind of sound (Xi ≠ Akazawa, White = ホワイト)."""
+    onset = _onset(want)
+    return any(_onset(spelled(name)) == onset for _i, name, _k in rows)
+
+
+def _onset(word: str) -> str:
+    w = re.sub(r"^[why]+", "", word)
+    if not w:
+        return ""
+    if w[0] in "aeiou":
+        return "V"
+    return _latin_key(w)[:1]
+
+
+def _closest_spelling(want: str, rows: Iterable[Row]) -> str | None:
+    """The actor whose name is spelled closest to ``want``, if clearly closest."""
+    dist: dict[str, int] = {}
+    for actor_id, name, _key in rows:
+        d = edit_distance(want, spelled(name), 8)
+        if d < dist.get(actor_id, 99):
+            dist[actor_id] = d
+    ranked = sorted(dist.items(), key=lambda x: (x[1], x[0]))
+    if len(ranked) >= 2 and ranked[0][1] < ranked[1][1] and ranked[0][1] <= max(2, len(want) // 2):
+        return ranked[0][0]
+    return ranked[0][0] if len(ranked) == 1 else None
 
 
 def resolve(query: str, index: Mapping[str, Iterable[tuple[str, str]]]) -> Match:
     """Resolve ``query`` against an in-memory index: key → [(actor id, name)]."""
-    key = name_key(query)
-    if not key:
+    keys = query_keys(query)
+    if not keys:
         return Match("unknown")
-    exact = [(i, n, key) for i, n in index.get(key, ())]
+    exact = [(i, n, k) for k in keys[:1] for i, n in index.get(k, ())]
+    if not exact:
+        exact = [(i, n, k) for k in keys[1:] for i, n in index.get(k, ())]
     near = [
         (i, n, k)
         for k, rows in index.items()
-        if k != key and abs(len(k) - len(key)) <= 3
+        if k not in keys and abs(len(k) - len(keys[0])) <= 3
         for i, n in rows
     ]
     return rank(query, exact, near)

@@ -107,6 +107,8 @@ def _readings(named: list[Mention], tokens: tuple[Token, ...]) -> list[str]:
             continue
         span = tokens[m.start : m.end]
         family = "".join(t.reading for t in span if t.pos4 == "姓")
+        if "・" in m.reading:  # a written reading of a Chinese or Korean name: family first
+            family = m.reading.split("・")[0]
         for r in (m.reading, family):
             if r and is_katakana_name(r) and r not in out:
                 out.append(r)
