@@ -4,8 +4,9 @@
 ``.jsonl`` holds one object a line. Fields: ``title`` and ``body`` (required;
 body paragraphs are separated by blank lines, a list of strings also works),
 ``source``, ``published`` (ISO 8601, naive means the given time zone, a
-trailing ``Z`` is UTC), ``subtitle``, ``url``, ``id``. A bad object is skipped
-with a one-line problem naming the field and where it is; the rest is kept.
+trailing ``Z`` is UTC; ``2025年2月13日 3:59`` is accepted too), ``subtitle``,
+``url``, ``id``. A bad object is skipped with a one-line problem naming the
+field and where it is; the rest is kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.models import Article, Paragraph
+from bot.parsing.nikkei import parse_japanese_date
 from bot.parsing.paragraphs import join_lines, split_dateline, to_paragraph
 
 BLANK_LINE_RE = re.compile(r"\n\s*\n")
@@ -158,7 +160,11 @@ def _published(value: Any, tz: tzinfo) -> tuple[datetime | None, str | None]:
     try:
         when = datetime.fromisoformat(value.strip())
     except ValueError:
-        return None, f"'published' ignored: not ISO 8601: {value[:40]!r}"
+        # Scrapers of Japanese sites often pass the page's own date through.
+        japanese = parse_japanese_date(value, tz)
+        if japanese is None:
+            return None, f"'published' ignored: not ISO 8601: {value[:40]!r}"
+        return japanese, None
     return (when if when.tzinfo else when.replace(tzinfo=tz)), None
 
 

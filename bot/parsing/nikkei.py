@@ -193,7 +193,8 @@ def _split_header(rest: list[Line]) -> tuple[str | None, list[Line]]:
         if line.blank:
             continue
         if MAIN_RE.match(line.text) or _source_rest(line.text) is not None:
-            subtitle = join_lines(ln.text for ln in rest[:k] if not ln.blank)
+            # Separate sub-headline lines, not one wrapped sentence: keep a space.
+            subtitle = " ".join(ln.text.strip() for ln in rest[:k] if not ln.blank)
             return subtitle or None, rest[k:]
         seen += 1
         if seen > HEADER_MAX_LINES or not _headerish(line.text):
@@ -221,6 +222,17 @@ def _find_source(lines: list[Line], tz: tzinfo) -> tuple[str | None, datetime | 
         except ValueError:
             return outlet, None, f"line {line.no}: date not valid: {rest[match.start() :]!r}"
     return None, None, None
+
+
+def parse_japanese_date(text: str, tz: tzinfo) -> datetime | None:
+    """``2025年2月13日 3:59更新`` (or ``2025/02/13 03:59``) -> aware datetime, else None."""
+    match = DATE_RE.search(unicodedata.normalize("NFKC", text))
+    if not match:
+        return None
+    try:
+        return _datetime(match, tz)
+    except ValueError:
+        return None
 
 
 def _datetime(match: re.Match[str], tz: tzinfo) -> datetime:

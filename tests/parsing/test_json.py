@@ -96,6 +96,7 @@ PUBLISHED = [
         datetime(2025, 2, 12, 20, 59, tzinfo=timezone(timedelta(hours=2))),
     ),
     ("2025-02-13", datetime(2025, 2, 13, tzinfo=TOKYO)),
+    ("2025年2月13日 3:59更新", datetime(2025, 2, 13, 3, 59, tzinfo=TOKYO)),
 ]
 
 

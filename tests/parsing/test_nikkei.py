@@ -305,6 +305,11 @@ def test_full_width_space_indent_is_a_subheadline() -> None:
     assert articles[0].subtitle == "サブ見出し"
 
 
+def test_two_sub_headline_lines() -> None:
+    articles, _ = parse(make(sub="北方領土交流も停止\n 日本政府は抗議"))
+    assert articles[0].subtitle == "北方領土交流も停止 日本政府は抗議"
+
+
 def test_several_articles_and_end_marker_glued_to_a_paragraph() -> None:
     one = make(head="一本目の記事").replace(f"{SECOND}\n\n<<Return", f"{SECOND}<<Return")
     two = make(head="二本目の記事", main=False, sub="副見出し")
