@@ -14,8 +14,8 @@ How an article is scored for one topic:
   sentence or ``near_paragraph`` in the same paragraph) and none of its
   ``unless`` words is in the sentence.
 - A term standing alone in 「」 (「和平」, 「人質」) is a figure of speech or a
-  label, and a term in a 〜なか(で) background clause (停戦交渉が難航するなか)
-  is backdrop: both are discounted.
+  label; a term in a 〜なか(で) background clause (停戦交渉が難航するなか) or in
+  an epithet (ロシアが併合したクリミア) is backdrop: both are discounted.
 - A sentence scores the sum of its distinct terms (a ``group`` counts once),
   capped; sentences are weighted by zone (headline, sub-headline, sub-headings
   and lead above the body, the tail below it) and summed into the evidence E.
@@ -58,7 +58,7 @@ class Scoring:
     """Article-level scoring knobs shared by all topics (``[scoring]`` in topics.toml)."""
 
     scale: float = 3.0
-    threshold: float = 0.5
+    threshold: float = 0.51
     sentence_cap: float = 3.5
     max_evidence: int = 3
     quoted_factor: float = 0.3
@@ -265,7 +265,7 @@ def _score_topic(
     for m in term_matches:
         here = presence.in_sentence.get(m.sentence, _NOTHING)
         para = presence.in_paragraph.get(paragraph_of[m.sentence], _NOTHING)
-        rule = _first_applicable(topic.rules[m.pid], here, para)
+        rule = _best_applicable(topic.rules[m.pid], here, para)
         if rule is None:
             continue
         factor = 1.0
@@ -307,7 +307,7 @@ def _score_topic(
     )
 
 
-def _first_applicable(
+def _best_applicable(
     rules: tuple[_Rule, ...], here: AbstractSet[int], para: AbstractSet[int]
 ) -> _Rule | None:
     best: _Rule | None = None

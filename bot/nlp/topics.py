@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ class TopicSet:
     def __contains__(self, topic_id: object) -> bool:
         return topic_id in self._by_id
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[TopicDef]:
         return iter(self.topics)
 
     def __len__(self) -> int:
