@@ -59,7 +59,9 @@ def join_lines(lines: Iterable[str]) -> str:
 def continues(line: str) -> bool:
     """True when ``line`` was cut mid-sentence and the next line belongs to it."""
     text = line.strip()
-    if not text or is_caption(text):
+    if not text or text.endswith(SENTENCE_END) or is_caption(text):
+        # A finished sentence ends the paragraph even inside a quotation that
+        # runs on into the next paragraph.
         return False
     if text.endswith(("、", "，", ",")) or _unclosed(text):
         return True
