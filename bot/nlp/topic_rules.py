@@ -118,7 +118,7 @@ class _CompiledTopic:
     requires: frozenset[int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Match:
     pid: int
     start: int  # token index, inclusive
@@ -185,21 +185,24 @@ class RuleIndex:
     def scan(self, tokens: Sequence[Token]) -> list[_Match]:
         """Every occurrence of every phrase (overlaps included), in one pass."""
         out: list[_Match] = []
-        by_first = self._by_first
-        n = len(tokens)
-        for i, tok in enumerate(tokens):
-            cands = by_first.get(tok.lemma)
-            if not cands:
+        get = self._by_first.get
+        lemmas = [t.lemma for t in tokens]
+        n = len(lemmas)
+        for i, lemma in enumerate(lemmas):
+            cands = get(lemma)
+            if cands is None:
                 continue
-            for lemmas, pid in cands:
-                k = len(lemmas)
+            sentence = tokens[i].sentence
+            for seq, pid in cands:
+                k = len(seq)
                 if k == 1:
-                    out.append(_Match(pid, i, i + 1, tok.sentence))
-                    continue
-                if i + k > n or tokens[i + k - 1].sentence != tok.sentence:
-                    continue
-                if all(tokens[i + j].lemma == lemmas[j] for j in range(1, k)):
-                    out.append(_Match(pid, i, i + k, tok.sentence))
+                    out.append(_Match(pid, i, i + 1, sentence))
+                elif (
+                    i + k <= n
+                    and tuple(lemmas[i : i + k]) == seq
+                    and tokens[i + k - 1].sentence == sentence
+                ):
+                    out.append(_Match(pid, i, i + k, sentence))
         return out
 
 
@@ -211,7 +214,7 @@ def score_article(
     matches = index.scan(tokens)
     paragraph_of = _paragraph_of_sentence(doc)
     zone_of = _zones(doc, article, paragraph_of, scoring)
-    backdrop = _backdrop_tokens(tokens)
+    backdrop = _Backdrop(tokens)
     shared = _Presence(matches, paragraph_of)
     return [
         _score_topic(topic, doc, matches, shared, paragraph_of, zone_of, backdrop, scoring)
@@ -244,7 +247,7 @@ def _score_topic(
     shared: _Presence,
     paragraph_of: list[int],
     zone_of: list[str],
-    backdrop: bytearray,
+    backdrop: _Backdrop,
     scoring: Scoring,
 ) -> TopicScore:
     live = matches
@@ -271,7 +274,7 @@ def _score_topic(
         factor = 1.0
         if _quoted(doc.text, doc.tokens[m.start].start, doc.tokens[m.end - 1].end):
             factor = min(factor, scoring.quoted_factor)
-        if backdrop[m.start]:
+        if backdrop(m.start, m.end):
             factor = min(factor, scoring.backdrop_factor)
         value = rule.weight * factor
         groups = found.setdefault(m.sentence, {})
@@ -348,43 +351,50 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return close is not None and text[end] == close
 
 
-def _backdrop_tokens(tokens: Sequence[Token]) -> bytearray:
-    """Mark tokens that are the backdrop of their sentence rather than its news.
+class _Backdrop:
+    """Whether a match is the backdrop of its sentence rather than its news.
 
     Two shapes of Japanese news prose: a 〜するなか(で) clause (停戦交渉が難航する
     なか、…) and an epithet, a noun+した directly modifying a noun (ロシアが併合
-    したクリミア半島, NATOに加盟したフィンランド).
+    したクリミア半島, NATOに加盟したフィンランド). Computed only for the
+    matches that need it, once per article.
     """
-    marks = bytearray(len(tokens))
-    clause_start = 0
-    sentence = -1
-    n = len(tokens)
-    for i, tok in enumerate(tokens):
-        if tok.sentence != sentence:
-            sentence = tok.sentence
-            clause_start = i
-        if tok.surface in _CLAUSE_BREAKS:
-            clause_start = i + 1
-        elif (
-            tok.lemma == "中"
-            and tok.reading == "ナカ"
-            and i > clause_start
-            and tokens[i - 1].pos1 in _BACKDROP_POS
-        ):
-            for j in range(clause_start, i):
-                marks[j] = 1
-            clause_start = i + 1
-        elif (
-            tok.lemma == "為る"
-            and i > 0
-            and i + 2 < n
-            and tokens[i - 1].pos1 == "名詞"
-            and tokens[i + 1].lemma == "た"
-            and tokens[i + 2].pos1 == "名詞"
-            and tokens[i + 2].sentence == sentence
-        ):
-            marks[i - 1] = 1
-    return marks
+
+    __slots__ = ("_memo", "_tokens")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self._tokens = tokens
+        self._memo: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, start: int, end: int) -> bool:
+        key = (start, end)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._epithet(end) or self._naka_clause(start, end)
+        return hit
+
+    def _epithet(self, end: int) -> bool:
+        toks = self._tokens
+        if end + 2 >= len(toks) or toks[end - 1].pos1 != "名詞":
+            return False
+        verb, past, noun = toks[end], toks[end + 1], toks[end + 2]
+        return (
+            verb.lemma == "為る"
+            and past.lemma == "た"
+            and noun.pos1 == "名詞"
+            and noun.sentence == toks[end - 1].sentence
+        )
+
+    def _naka_clause(self, start: int, end: int) -> bool:
+        toks = self._tokens
+        sentence = toks[start].sentence
+        for j in range(end, len(toks)):
+            tok = toks[j]
+            if tok.sentence != sentence or tok.surface in _CLAUSE_BREAKS:
+                return False
+            if tok.lemma == "中" and tok.reading == "ナカ" and toks[j - 1].pos1 in _BACKDROP_POS:
+                return True
+        return False
 
 
 def _paragraph_of_sentence(doc: Document) -> list[int]:
