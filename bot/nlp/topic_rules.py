@@ -409,27 +409,25 @@ def _paragraph_of_sentence(doc: Document) -> list[int]:
 
 
 def _zones(doc: Document, article: Article, paragraph_of: list[int], scoring: Scoring) -> list[str]:
-    """Zone of each sentence: headline, subtitle, heading, lead, body or tail."""
-    first_para_line = 2 if article.subtitle else 1
+    """Zone of each sentence: headline, subtitle, heading, lead, body or tail.
+
+    Built from the parts of ``Article.nlp_text()`` in order, so a part that
+    itself holds a line break still maps every line to the right zone.
+    """
     paras = article.paragraphs
     lead = next((i for i, p in enumerate(paras) if p.kind == "p"), -1)
     tail_from = int(len(paras) * scoring.tail_from + 0.999) if len(paras) >= 4 else len(paras)
-    out: list[str] = []
-    for line in paragraph_of:
-        if line == 0:
-            out.append("headline")
-        elif line < first_para_line:
-            out.append("subtitle")
+    line_zones: list[str] = ["headline"] * (article.title.count("\n") + 1)
+    if article.subtitle:
+        line_zones += ["subtitle"] * (article.subtitle.count("\n") + 1)
+    for i, p in enumerate(paras):
+        if p.kind == "heading":
+            zone = "heading"
+        elif i == lead:
+            zone = "lead"
+        elif i >= tail_from:
+            zone = "tail"
         else:
-            p = line - first_para_line
-            if p >= len(paras):
-                out.append("body")
-            elif paras[p].kind == "heading":
-                out.append("heading")
-            elif p == lead:
-                out.append("lead")
-            elif p >= tail_from:
-                out.append("tail")
-            else:
-                out.append("body")
-    return out
+            zone = "body"
+        line_zones += [zone] * (p.text.count("\n") + 1)
+    return [line_zones[line] if line < len(line_zones) else "body" for line in paragraph_of]

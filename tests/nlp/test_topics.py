@@ -465,3 +465,30 @@ def test_explain_reports_untagged_topics_too(topics: TopicSet) -> None:
 def _score(article: Article, topics: TopicSet, topic: str, tok) -> float:  # type: ignore[no-untyped-def]
     doc = tok.parse(article.nlp_text())
     return next(s.score for s in explain(doc, article, topics) if s.id == topic)
+
+
+def test_zones_follow_the_article_structure(topics: TopicSet) -> None:
+    article = Article(
+        title="停戦交渉が再開",
+        subtitle="停戦の条件で隔たり",
+        paragraphs=(
+            Paragraph("両国は停戦交渉を再開した。"),
+            Paragraph("停戦の行方", "heading"),
+            Paragraph("交渉は続く見通しだ。"),
+            Paragraph("市民の生活は厳しい。"),
+            Paragraph("物価も上がっている。"),
+            Paragraph("停戦が実現するかは見通せない。"),
+        ),
+    )
+    doc = get_tokenizer().parse(article.nlp_text())
+    score = next(s for s in explain(doc, article, topics) if s.id == CEASE)
+    zones = {e.text: e.zone for e in score.evidence}
+    assert zones == {
+        "停戦交渉が再開": "headline",
+        "停戦の条件で隔たり": "subtitle",
+        "両国は停戦交渉を再開した。": "lead",
+        "停戦の行方": "heading",
+        "停戦が実現するかは見通せない。": "tail",
+    }
+    weight = {e.zone: e.weight for e in score.evidence}
+    assert weight["headline"] > weight["lead"] > weight["tail"]
