@@ -146,18 +146,37 @@ def build_match(query: str, tokenizer: Tokenizer) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+def _find(body: str, parts: list[str]) -> int:
+    """Offset in ``body`` of the first part found, or -1.
+
+    Tries the text as written first (cheap); only if that fails compares
+    NFKC-normalised, case-folded text, mapping the offset back.
+    """
+    folded_body: str | None = None
+    for part in parts:
+        at = body.find(part)
+        if at >= 0:
+            return at
+        if folded_body is None:
+            folded_body = body.casefold()
+        at = folded_body.find(part.casefold())
+        if at >= 0 and len(folded_body) == len(body):
+            return at
+    norm, starts, _ = normalize(body)
+    folded = norm.casefold()
+    for part in parts:
+        at = folded.find(part.casefold())
+        if at >= 0 and len(folded) == len(norm):
+            return starts[at]
+    return -1
+
+
 def make_snippet(
     body: str, query: str, before: int = SNIPPET_BEFORE, after: int = SNIPPET_AFTER
 ) -> str:
     """A short window of the original body around the first query part found in it."""
-    norm, starts, _ = normalize(body)
-    folded = norm.casefold()
-    at = -1
-    for part in query_parts(query):
-        at = folded.find(part.casefold())
-        if at >= 0:
-            break
-    start = starts[at] if at >= 0 else 0
+    at = _find(body, query_parts(query))
+    start = max(at, 0)
     lo = max(0, start - before) if at >= 0 else 0
     hi = min(len(body), start + after)
     text = " ".join(body[lo:hi].split())
