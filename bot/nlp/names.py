@@ -286,6 +286,11 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
             return Match("found", near_ids)
         pick = _closest_spelling(want, [r for r in rows if r[0] in near_ids])
         return Match("found", [pick]) if pick else Match("ambiguous", near_ids)
+    spelt: dict[str, int] = {}
+    for actor_id, name, _k in rows:
+        d = edit_distance(want, spelled(name), 12)
+        spelt[actor_id] = min(d, spelt.get(actor_id, 99))
+    ranked = sorted(best.items(), key=lambda x: (x[1], spelt.get(x[0], 99), x[0]))
     return Match("unknown", suggestions=[i for i, _ in ranked[:5]])
 
 

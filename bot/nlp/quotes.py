@@ -51,6 +51,9 @@ NAMING_LEMMAS = frozenset(
      "定める", "表記", "訳す", "記載", "成る", "為る", "名乗る", "称す"}
 )  # fmt: skip
 
+SOURCE_NOUNS = frozenset({"発表", "説明", "話", "声明", "投稿", "談話", "発言", "会見", "報告"})
+"""Xの発表によると: the person is still the source."""
+
 COPULA = frozenset({"だ", "だっ", "た", "です", "でし", "である", "で", "あっ", "あり"})
 
 AGENT_SUFFIXES = (
@@ -142,7 +145,7 @@ class _Context:
                 continue
             prev = toks[i - 1]
             if (
-                prev.pos1 == "名詞"
+                prev.pos1 in ("名詞", "接尾辞")
                 and prev.pos3 != "人名"
                 and (prev.pos2 == "固有名詞" or prev.surface.endswith(AGENT_SUFFIXES))
             ):
@@ -178,7 +181,11 @@ def _attribute(
         if after_to is not None and after_to <= m.start <= after_to + 1:
             return _single(m), True
     before = [m for m in ms if m.after <= sp.open]
-    for particles in (("は", "も"), ("によると", "によれば"), ("が",)):
+    order: tuple[tuple[str, ...], ...] = (("は", "も"), ("によると",), ("が",))
+    if _embedded(tokens, verb_at):
+        # Xは、Yが「…」と述べたと明らかにした: Y said it, X reports it.
+        order = (("が",), ("は", "も"), ("によると",))
+    for particles in order:
         cands = [m for m in before if _particle(tokens, m) in particles]
         if cands:
             pick = cands[-1]
@@ -224,6 +231,19 @@ def _reported(tokens: tuple[Token, ...], sp: Span) -> tuple[int | None, int | No
     return None, None
 
 
+def _embedded(tokens: tuple[Token, ...], verb_at: int) -> bool:
+    """The speech verb is itself quoted: 述べたと明らかにした, 語ったと伝えた."""
+    for j in range(verb_at + 1, min(len(tokens), verb_at + 5)):
+        t = tokens[j]
+        if t.sentence != tokens[verb_at].sentence or t.surface in ("、", "。"):
+            return False
+        if t.surface == "と" and t.pos1 == "助詞":
+            return True
+        if t.pos1 not in ("助動詞", "助詞", "動詞", "接尾辞"):
+            return False
+    return False
+
+
 def _clausal(tokens: tuple[Token, ...], sp: Span) -> bool:
     """A quote that is a clause (has a comma or ends in a predicate), not a term."""
     inner = tokens[sp.open + 1 : sp.close]
@@ -254,9 +274,13 @@ def _particle(tokens: tuple[Token, ...], m: Mention) -> str:
     if i >= n or tokens[i].sentence != m.sentence:
         return ""
     s = tokens[i].surface
-    if s == "に" and i + 2 < n and tokens[i + 1].lemma == "依る":
+    via = s == "の" and i + 1 < n and tokens[i + 1].lemma in SOURCE_NOUNS
+    if via:
+        i += 2  # Xの発表によると
+        s = tokens[i].surface if i < n else ""
+    if s == "に" and i + 2 < n and tokens[i + 1].lemma in ("依る", "因る", "寄る"):
         return "によると" if tokens[i + 2].surface in ("と", "ば") else ""
-    if s in ("は", "も", "が") and tokens[i].pos1 == "助詞":
+    if s in ("は", "も", "が") and tokens[i].pos1 == "助詞" and not via:
         return s
     return ""
 

@@ -53,9 +53,9 @@ ORG_CONTINUATIONS = frozenset(
 COUNTRY_PREFIXES = {
     "米": "米国", "露": "ロシア", "ロ": "ロシア", "英": "英国", "仏": "フランス",
     "独": "ドイツ", "中": "中国", "韓": "韓国", "朝": "北朝鮮", "日": "日本",
-    "宇": "ウクライナ", "伊": "イタリア", "豪": "オーストラリア", "加": "カナダ",
-    "印": "インド", "比": "フィリピン", "台": "台湾", "EU": "EU", "NATO": "NATO",
+    "宇": "ウクライナ", "EU": "EU", "NATO": "NATO",
 }  # fmt: skip
+NOT_COUNTRY_PREFIXES = ("中東", "中央", "中部", "中長期", "中期", "独立", "独自", "日程", "英語")
 
 MODIFIER_POS1 = frozenset({"名詞", "接頭辞", "接尾辞"})
 MAX_MODIFIERS = 7
@@ -71,6 +71,8 @@ class Title:
 
     @property
     def country(self) -> str | None:
+        if self.text.startswith(NOT_COUNTRY_PREFIXES):
+            return None
         for prefix in sorted(COUNTRY_PREFIXES, key=len, reverse=True):
             if self.text.startswith(prefix) and len(self.text) > len(prefix):
                 return COUNTRY_PREFIXES[prefix]

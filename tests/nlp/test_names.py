@@ -1,0 +1,166 @@
+"""Names across scripts: Hepburn, the phonetic key, and resolving queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.names import (
+    build_index,
+    hepburn,
+    name_key,
+    name_variants,
+    query_keys,
+    resolve,
+    romanize_name,
+    spelled,
+)
+
+
+@pytest.mark.parametrize(
+    ("kana", "romaji"),
+    [
+        ("ペスコフ", "pesukofu"),
+        ("ウィットコフ", "wittokofu"),
+        ("ゼレンスキー", "zerensuki"),
+        ("マーク・フォーゲル", "maku fogeru"),
+        ("シュタインブレッハー", "shutainburehha"),
+        ("ジャンピエール", "janpieru"),
+        ("チェルニヒウ", "cherunihiu"),
+        ("ヴァシリー", "vashiri"),
+        ("ぺすこふ", "pesukofu"),
+    ],
+)
+def test_hepburn(kana: str, romaji: str) -> None:
+    assert hepburn(kana) == romaji
+
+
+def test_romanize_name_capitalises_parts_and_leaves_other_scripts() -> None:
+    assert romanize_name("マーク・フォーゲル") == "Maku Fogeru"
+    assert romanize_name("岸田") == "岸田"
+
+
+@pytest.mark.parametrize(
+    ("english", "katakana"),
+    [
+        ("Peskov", "ペスコフ"),
+        ("peskow", "ペスコフ"),
+        ("Witkoff", "ウィットコフ"),
+        ("Witkof", "ウィットコフ"),
+        ("Hegseth", "ヘグセス"),
+        ("Zelenskyy", "ゼレンスキー"),
+        ("Zelensky", "ゼレンスキー"),
+        ("Waltz", "ウォルツ"),
+        ("Ratcliffe", "ラトクリフ"),
+        ("Rubio", "ルビオ"),
+        ("Lavrov", "ラブロフ"),
+        ("Stoltenberg", "ストルテンベルグ"),
+        ("Putin", "プーチン"),
+        ("Sanchez", "サンチェス"),
+        ("Dmitry Peskov", "ドミトリー・ペスコフ"),
+        ("Arakhamia", "アラハミア"),
+        ("Kara-Murza", "カラムルザ"),
+    ],
+)
+def test_english_and_katakana_share_a_key(english: str, katakana: str) -> None:
+    assert name_key(english) == name_key(katakana)
+
+
+@pytest.mark.parametrize(
+    ("english", "katakana"),
+    [
+        ("Warmbier", "ワームビア"),  # r after a vowel is a long vowel in katakana
+        ("Starmer", "スターマー"),
+        ("Whelan", "ウィーラン"),  # silent h after w
+    ],
+)
+def test_query_key_variants_cover_spelling_habits(english: str, katakana: str) -> None:
+    assert name_key(katakana) in query_keys(english)
+    assert name_key(katakana) != name_key(english)
+
+
+def test_keys_of_different_names_differ() -> None:
+    keys = {name_key(n) for n in ("Peskov", "Lavrov", "Putin", "Trump", "Biden", "Vance")}
+    assert len(keys) == 6
+
+
+def test_kanji_keys_are_the_name_itself() -> None:
+    assert name_key("岸田") == "岸田"
+    assert name_key(" 石破 茂 ") == "石破茂"
+
+
+def test_name_variants_add_the_surname() -> None:
+    assert name_variants("Dmitry Peskov") == ["Dmitry Peskov", "Peskov"]
+    assert name_variants("マーク・フォーゲル") == ["マーク・フォーゲル", "フォーゲル"]
+    assert name_variants("岸田文雄") == ["岸田文雄"]
+    assert name_variants("  ") == []
+
+
+def test_spelled_folds_case_accents_and_romanises_katakana() -> None:
+    assert spelled("Sánchez") == "sanchez"
+    assert spelled("ペスコフ") == "pesukofu"
+
+
+INDEX = build_index(
+    [
+        ("peskov", "ペスコフ"),
+        ("peskov", "Dmitry Peskov"),
+        ("witkoff", "ウィットコフ"),
+        ("waltz", "ウォルツ"),
+        ("vance", "バンス"),
+        ("mbs", "ムハンマド"),
+        ("mbs", "Mohammed bin Salman"),
+        ("mbz", "ムハンマド"),
+        ("mbz", "Mohamed bin Zayed"),
+        ("x-karerina", "クセニア・カレリナ"),  # not curated: only the katakana is known
+        ("x-mori", "森"),
+        ("x-mori", "モリ"),
+        ("miller", "ミラー"),
+        ("miller", "Matthew Miller"),
+        ("x-akazawa", "アカザワ"),
+        ("kishida", "岸田"),
+        ("kishida", "キシダ"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "ids"),
+    [
+        ("Peskov", "found", ["peskov"]),
+        ("peskov", "found", ["peskov"]),
+        ("PESKOW", "found", ["peskov"]),
+        ("Dmitry Peskov", "found", ["peskov"]),
+        ("ペスコフ", "found", ["peskov"]),
+        ("Witkof", "found", ["witkoff"]),
+        ("Waltz", "found", ["waltz"]),
+        ("Vance", "found", ["vance"]),
+        ("Karelina", "found", ["x-karerina"]),  # from the katakana alone
+        ("kishida", "found", ["kishida"]),
+        ("岸田", "found", ["kishida"]),
+        ("Salman", "found", ["mbs"]),
+        ("ムハンマド", "ambiguous", ["mbs", "mbz"]),
+        ("Mori", "found", ["x-mori"]),  # モリ and ミラー share a key; spelling decides
+        ("Miller", "found", ["miller"]),
+        ("Xi", "unknown", []),  # ks = アカザワ's key too, but nothing like it
+        ("Smith", "unknown", []),
+        ("", "unknown", []),
+    ],
+)
+def test_resolve(query: str, status: str, ids: list[str]) -> None:
+    match = resolve(query, INDEX)
+    assert match.status == status
+    assert match.ids == ids
+
+
+def test_unknown_comes_with_the_nearest_as_suggestions() -> None:
+    match = resolve("Pesto", INDEX)
+    assert match.status == "unknown"
+    assert match.suggestions[0] == "peskov"
+
+
+def test_near_miss_is_refused_when_two_people_are_as_near() -> None:
+    index = build_index([("a", "ペスコフ"), ("b", "ペスコス")])
+    assert resolve("Peskow", index).status == "found"  # exact key pskb
+    match = resolve("Peskot", index)
+    assert match.status in ("ambiguous", "unknown")
+    assert match.ids != ["a"] and match.ids != ["b"]
