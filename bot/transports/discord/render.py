@@ -315,19 +315,23 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
     def label(c: Any) -> str:
         if isinstance(c, dict):
             en, ja = c.get("name_en"), c.get("name_ja")
-            return f"{en} ({ja})" if en and ja else str(en or ja or c.get("id"))
+            name = f"{en} ({ja})" if en and ja and en != ja else str(en or ja or c.get("id"))
+            return f"{name} — {c['role']}" if c.get("role") else name
         return str(c)
 
     if status != "found" or not data.get("actor"):
         if status == "ambiguous":
             text = f"{query!r} could be several people. Which one?"
+        elif candidates:
+            text = f"No one called {query!r} is in the articles. Did you mean:"
         else:
-            text = f"No one called {query!r} is in the articles."
-        if candidates:
-            text += "\n" + "\n".join(f"• {label(c)}" for c in candidates[:10])
-            if status != "ambiguous":
-                text = text.replace("articles.", "articles. Did you mean:", 1)
-        return [discord.Embed(title=fit(f"/who {query}", TITLE), description=text)]
+            text = f"No one called {query!r} is in the articles, and no name is close to it."
+        lines = [text] + [f"• {label(c)}" for c in candidates[:10]]
+        return [
+            discord.Embed(
+                title=fit(f"/who {query}", TITLE), description=_bounded_lines(lines, DESCRIPTION)
+            )
+        ]
     actor = data["actor"]
     en, ja = actor.get("name_en"), actor.get("name_ja")
     name = f"{en} ({ja})" if en and ja and en != ja else str(en or ja)
@@ -346,7 +350,9 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
         top = max(topic_counts, key=lambda k: topic_counts[k])
         topic = topics.get(top) if hasattr(topics, "get") else None
         colour = topic_colour(topic) if topic is not None else None
-    embed = discord.Embed(title=fit(name, TITLE), description="\n".join(lines), colour=colour)
+    embed = discord.Embed(
+        title=fit(name, TITLE), description=fit("\n".join(lines), DESCRIPTION), colour=colour
+    )
     if len(roles) > 1:
         embed.add_field(
             name="Roles", value=_bounded_lines([f"• {r}" for r in roles], FIELD_VALUE), inline=False
@@ -363,8 +369,17 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
         embed.add_field(
             name=fit(f"Said in: {src}" if src else "Quote", FIELD_NAME - 30)
             + (f" {when}" if when else ""),
-            value=f"「{fit(str(q.get('text', '')), FIELD_VALUE - 2)}」",
+            value=f"「{fit(str(q.get('text', '')), QUOTE)}」",
             inline=False,
+        )
+    articles = [
+        f"#{a.get('id')} {fit(str(a.get('title') or ''), 120)}"
+        + (f" · {ts(a.get('published'), 'd')}" if a.get("published") else "")
+        for a in actor.get("articles") or []
+    ]
+    if articles:
+        embed.add_field(
+            name="Recent articles", value=_bounded_lines(articles, FIELD_VALUE), inline=False
         )
     co = actor.get("co_actors") or []
     if co:
@@ -374,4 +389,11 @@ def who_embeds(result: Any, topics: Any = None) -> list[discord.Embed]:
             inline=False,
         )
     embed.set_footer(text=f"id: {actor.get('id')}")
-    return [embed]
+    return [within_message(embed)]
+
+
+def within_message(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed fits in one message's 6,000 characters."""
+    while embed_size(embed) > MESSAGE_CHARS and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed

@@ -53,3 +53,46 @@ async def test_seed_alerts_reach_discord_once_within_limits(
     assert "トランプ氏、戦争終結へ交渉開始 プーチン氏と合意" in titles
     again = await services.delivery.run_once()
     assert again.sent == 0 and len(fake.messages_in(fake.channel_ids[1])) == len(owed)
+
+
+def opt(name: str, value: str, **extra: object) -> dict:
+    return {"name": name, "type": 3, "value": value, **extra}
+
+
+@pytest.mark.parametrize("query", ["Peskov", "peskov", "ペスコフ", "Peskow"])
+async def test_who_answers_with_role_and_quotes(fake: DiscordFake, seeded, query: str) -> None:
+    inter = await fake.slash("who", [opt("name", query)])
+    (answer,) = await fake.answered(inter)
+    assert inter.deferred
+    assert answer["allowed_mentions"] == {"parse": []}
+    (embed,) = answer["embeds"]
+    check_message([embed])
+    assert embed["title"] == "Dmitry Peskov (ペスコフ)"
+    assert "ロシア大統領報道官" in embed["description"]
+    quotes = [f for f in embed["fields"] if f["name"].startswith("Said in:")]
+    assert any("ウクライナ問題の解決について話しあった" in f["value"] for f in quotes)
+    assert all("<t:" in f["name"] for f in quotes)
+    assert embed["footer"]["text"] == "id: peskov"
+
+
+async def test_who_unknown_name_says_so_plainly(fake: DiscordFake, seeded) -> None:
+    inter = await fake.slash("who", [opt("name", "Zzyzx Qwerty")])
+    (answer,) = await fake.answered(inter)
+    (embed,) = answer["embeds"]
+    assert embed["description"].startswith("No one called 'Zzyzx Qwerty' is in the articles")
+
+
+@pytest.mark.parametrize("typed", ["pes", "Pes", "ペス", "ペスコ"])
+async def test_who_autocomplete_offers_peskov(fake: DiscordFake, seeded, typed: str) -> None:
+    inter = await fake.slash("who", [opt("name", typed, focused=True)], autocomplete=True)
+    choices = await fake.autocompleted(inter)
+    assert {"name": "Dmitry Peskov (ペスコフ)", "value": "peskov"} in [
+        {"name": c["name"], "value": c["value"]} for c in choices
+    ]
+    assert len(choices) <= 25
+
+
+async def test_who_by_autocomplete_value(fake: DiscordFake, seeded) -> None:
+    inter = await fake.slash("who", [opt("name", "peskov")])
+    (answer,) = await fake.answered(inter)
+    assert answer["embeds"][0]["footer"]["text"] == "id: peskov"

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.services import queries
+from bot.services import who as who_service
 
 from ..render import search_embeds, topics_embeds, who_embeds, why_embeds
 from . import NO_MENTIONS, channel_key
@@ -47,8 +48,6 @@ class LookupCog(commands.Cog):
     @app_commands.command(name="who", description="Who is this person: role, quotes, articles")
     @app_commands.describe(name="A name in English or Japanese, e.g. Peskov or ペスコフ")
     async def who(self, interaction: discord.Interaction, name: str) -> None:
-        from bot.services import who as who_service
-
         await interaction.response.defer(thinking=True)
         result = await who_service.who(self.db, name)
         await send_embeds(interaction, [who_embeds(result, self.topics)])
@@ -57,8 +56,6 @@ class LookupCog(commands.Cog):
     async def _who_ac(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        from bot.services import who as who_service
-
         if not current.strip():
             return []
         found = await who_service.autocomplete(self.db, current)
