@@ -1,0 +1,201 @@
+"""Ingest throughput: the whole pipeline against fugashi alone, in one run on one machine.
+
+Generates distinct articles from the dev corpus (bench/corpus_gen.py) until the
+files hold at least ``--mb`` megabytes, then, in alternating order for
+``--rounds`` rounds and in this one process:
+
+* **fugashi alone**: one ``fugashi.Tagger`` tokenises each article's text (the
+  headline, sub-headline and paragraphs, i.e. ``Article.nlp_text()``) and reads
+  every token's surface and features (pos1-4, lemma, kana);
+* **the pipeline**: the real ``IngestJob.ingest_paths`` over the same files into
+  a new SQLite database: read, hash, parse, tokenise, tag topics, find people and
+  quotes, store everything and commit, one transaction a file.
+
+Both rates are characters of article text per second over the same texts; the
+ratio is computed per round (the two runs next to each other in time) and the
+median is reported, because the machine may be shared.
+
+    python -m bench.ingest_throughput            # 5 MB, 3 rounds
+    python -m bench.ingest_throughput --mb 1 --rounds 1 --profile /tmp/ingest.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import fugashi
+
+from bench.corpus_gen import DEFAULT_CORPUS, Generator
+from bot.ingest.job import IngestJob
+from bot.nlp.pipeline import Pipeline
+from bot.parsing import parse_bytes
+from bot.settings import load_settings
+from bot.storage.db import open_database
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_files(folder: Path, megabytes: float, seed: int, corpus: Path) -> list[Path]:
+    """Write generated files into ``folder`` until they hold ``megabytes`` MB."""
+    target = int(megabytes * 1_000_000)
+    gen = Generator(corpus, seed)
+    paths: list[Path] = []
+    total = 0
+    for name, text in gen.files(10**9):
+        data = text.encode("utf-8")
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+        total += len(data)
+        if total >= target:
+            break
+    return paths
+
+
+def article_texts(paths: list[Path]) -> list[str]:
+    texts: list[str] = []
+    for p in paths:
+        outcome = parse_bytes(p.read_bytes(), p.name)
+        texts.extend(a.nlp_text() for a in outcome.articles)
+    return texts
+
+
+def fugashi_alone(texts: list[str]) -> tuple[float, int]:
+    """Seconds to tokenise ``texts`` and read each token's features; token count."""
+    tagger = fugashi.Tagger()
+    tagger("ウォームアップ")
+    count = 0
+    gc.collect()
+    t0 = time.perf_counter()
+    for text in texts:
+        for node in tagger(text):
+            f = node.feature
+            _ = (node.surface, f.pos1, f.pos2, f.pos3, f.pos4, f.lemma, f.kana)
+            count += 1
+    return time.perf_counter() - t0, count
+
+
+async def _pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, str]:
+    db_path = workdir / f"ingest-{time.monotonic_ns()}.db"
+    settings = load_settings(
+        REPO / "config",
+        db_path,
+        env={
+            "NEWSBOT_INBOX": str(workdir / "inbox"),
+            "NEWSBOT_ARCHIVE": str(workdir / "archive"),
+            "NEWSBOT_QUARANTINE": str(workdir / "quarantine"),
+            "NEWSBOT_SEEDS": "",
+            "NEWSBOT_SETTLE_SECONDS": "0",
+        },
+    )
+    db = await open_database(db_path)
+    try:
+        job = IngestJob(settings, db, pipeline)
+        gc.collect()
+        t0 = time.perf_counter()
+        summary = await job.ingest_paths(paths)
+        elapsed = time.perf_counter() - t0
+    finally:
+        await db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    return elapsed, summary.one_line()
+
+
+def pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, str]:
+    """Seconds for the real ingest of ``paths`` into a fresh database; its summary line."""
+    return asyncio.run(_pipeline_run(paths, workdir, pipeline))
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, fugashi {version('fugashi')}, "
+        f"load average {load[0]:.2f} at start"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=5.0, help="megabytes of article files (5)")
+    ap.add_argument("--rounds", type=int, default=3, help="measurement rounds (3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--profile", type=Path, help="also profile one pipeline run (pyinstrument)")
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
+        workdir = Path(tmp)
+        files = workdir / "files"
+        files.mkdir()
+        paths = make_files(files, args.mb, args.seed, args.corpus)
+        size = sum(p.stat().st_size for p in paths)
+        texts = article_texts(paths)
+        chars = sum(len(t) for t in texts)
+        print(f"machine: {machine()}")
+        print(
+            f"input: {len(texts)} distinct articles in {len(paths)} files, "
+            f"{size / 1e6:.2f} MB on disk, {chars:,} characters of article text"
+        )
+        pipeline = Pipeline.from_config(REPO / "config")
+        pipeline.analyze  # noqa: B018 - built before timing (config load, MeCab start-up)
+        pipeline.tokenizer.parse("ウォームアップ")
+
+        ratios, f_rates, p_rates = [], [], []
+        for r in range(args.rounds):
+            order = ("fugashi", "pipeline") if r % 2 == 0 else ("pipeline", "fugashi")
+            result: dict[str, float] = {}
+            for which in order:
+                if which == "fugashi":
+                    secs, tokens = fugashi_alone(texts)
+                    result["fugashi"] = chars / secs
+                    print(
+                        f"round {r + 1} fugashi alone: {secs:6.2f} s  "
+                        f"{chars / secs:>9,.0f} chars/s  ({tokens:,} tokens)"
+                    )
+                else:
+                    secs, line = pipeline_run(paths, workdir, pipeline)
+                    result["pipeline"] = chars / secs
+                    print(
+                        f"round {r + 1} full pipeline: {secs:6.2f} s  "
+                        f"{chars / secs:>9,.0f} chars/s  ({line})"
+                    )
+            f_rates.append(result["fugashi"])
+            p_rates.append(result["pipeline"])
+            ratios.append(result["pipeline"] / result["fugashi"])
+            print(f"round {r + 1} ratio pipeline/fugashi: {ratios[-1]:.3f}")
+
+        print()
+        print(f"fugashi alone   median {statistics.median(f_rates):>9,.0f} chars/s")
+        print(f"full pipeline   median {statistics.median(p_rates):>9,.0f} chars/s")
+        print(
+            f"ratio           median {statistics.median(ratios):.3f} "
+            f"(rounds: {', '.join(f'{x:.3f}' for x in ratios)}; target >= 0.5)"
+        )
+
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(async_mode="disabled")
+            profiler.start()
+            pipeline_run(paths, workdir, pipeline)
+            profiler.stop()
+            args.profile.write_text(profiler.output_html(), encoding="utf-8")
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            print(f"profile written to {args.profile}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
