@@ -1,9 +1,11 @@
 """The one place that talks to fugashi + unidic-lite.
 
 One :class:`Tokenizer` (one MeCab tagger) is created per process and reused.
-fugashi reads node features lazily and a later call to the tagger clobbers
-them (fugashi issue #98), so every field we need is copied out of each node
-before anything else happens.
+MeCab is asked for a plain-text output holding only the fields the pipeline
+uses (surface, pos1-4, lemma, kana), one token a line, and that string is
+split in Python: about twice as fast as building a fugashi node per token and
+parsing its 26-field feature CSV (see bench/ingest_throughput.py), and it
+sidesteps fugashi's lazily read node features (fugashi issue #98) entirely.
 
 Text is normalised with NFKC (full-width digits and Latin, half-width kana)
 character by character, so that every token keeps offsets into the *original*
@@ -12,10 +14,12 @@ text; sentences are cut at 。！？ and line ends, but never inside 「」 or �
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import fugashi
 
@@ -24,9 +28,13 @@ OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")"}
 CLOSERS = frozenset(OPENERS.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One morpheme with the features the pipeline uses, copied out of MeCab."""
+class Token(NamedTuple):
+    """One morpheme with the features the pipeline uses, copied out of MeCab.
+
+    A named tuple rather than a frozen dataclass: an article has thousands of
+    tokens and a tuple is built about five times faster (immutable and
+    hashable all the same).
+    """
 
     surface: str
     lemma: str
@@ -87,26 +95,58 @@ def is_katakana(s: str) -> bool:
     return bool(s) and all("゠" <= c <= "ヿ" or c == "ー" for c in s)
 
 
+_NFKC: dict[int, str] = {}
+"""``str.translate`` table of characters whose NFKC form is one other, non-combining character."""
+_ONE_TO_ONE: set[str] = set()
+"""Characters seen so far that normalise to exactly one non-combining character."""
+_KNOWN_LIMIT = 50_000  # the tables only grow; stop growing them on absurd input
+
+
+def _learn(chars: set[str]) -> bool:
+    """Classify unseen ``chars``; True when all of them normalise one-to-one."""
+    ok = True
+    for ch in chars:
+        n = _nfkc_char(ch)
+        if len(n) != 1 or unicodedata.combining(n):
+            ok = False
+        elif len(_ONE_TO_ONE) < _KNOWN_LIMIT:
+            _ONE_TO_ONE.add(ch)
+            if n != ch:
+                _NFKC[ord(ch)] = n
+        else:
+            ok = False
+    return ok
+
+
 def normalize(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC-normalise ``text`` character by character.
 
     Returns the normalised text and, for each of its characters, the start and
-    end offsets of the source characters it came from.
+    end offsets of the source characters it came from. Almost every text maps
+    one character to one character (full-width Latin and digits, half-width
+    katakana without sound marks), and then the offsets are the identity and
+    the text is translated in one call; otherwise it is built character by
+    character.
     """
+    n = len(text)
     if text.isascii():
-        return text, list(range(len(text))), list(range(1, len(text) + 1))
+        return text, list(range(n)), list(range(1, n + 1))
+    chars = set(text)
+    unseen = chars - _ONE_TO_ONE
+    if not unseen or _learn(unseen):
+        return text.translate(_NFKC), list(range(n)), list(range(1, n + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        n = _nfkc_char(ch)
-        if n and unicodedata.combining(n[0]) and out:
-            merged = unicodedata.normalize("NFC", out[-1] + n)
+        norm = _nfkc_char(ch)
+        if norm and unicodedata.combining(norm[0]) and out:
+            merged = unicodedata.normalize("NFC", out[-1] + norm)
             if len(merged) == 1:
                 out[-1] = merged
                 ends[-1] = i + 1
                 continue
-        for c in n:
+        for c in norm:
             out.append(c)
             starts.append(i)
             ends.append(i + 1)
@@ -122,14 +162,26 @@ def _nfkc_char(ch: str) -> str:
     return n
 
 
+_SPECIAL = re.compile(
+    "[\n" + re.escape("".join(OPENERS) + "".join(CLOSERS) + "".join(SENTENCE_ENDS)) + "]"
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans over ``text``: cut after 。！？ outside brackets, and at every line end."""
+    """Sentence spans over ``text``: cut after 。！？ outside brackets, and at every line end.
+
+    Only the characters that matter (line ends, brackets, sentence ends) are
+    visited, found by one regular expression.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     depth: list[str] = []
     n = len(text)
-    i = 0
-    while i < n:
+    skip_to = 0
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i < skip_to:
+            continue
         ch = text[i]
         if ch == "\n":
             if i > start:
@@ -144,15 +196,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             elif ch in depth:
                 while depth and depth.pop() != ch:
                     pass
-        elif ch in SENTENCE_ENDS and not depth:
+        elif not depth:  # a sentence end outside brackets, with any that follow it
             j = i + 1
             while j < n and text[j] in SENTENCE_ENDS:
                 j += 1
             spans.append((start, j))
-            start = j
-            i = j
-            continue
-        i += 1
+            start = skip_to = j
     if start < n and text[start:n].strip():
         spans.append((start, n))
     out: list[tuple[int, int]] = []
@@ -166,11 +215,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# MeCab prints one token a line with just the fields used here: surface, pos1-4,
+# lemma (feature 7) and kana (feature 17); it prints a "*" feature as an empty
+# field. Unknown words have no lemma or kana.
+_FIELDS = "%m\\t%f[0]\\t%f[1]\\t%f[2]\\t%f[3]"
+MECAB_ARGS = (
+    "--output-format-type= "
+    f"--node-format='{_FIELDS}\\t%f[7]\\t%f[17]\\n' "
+    f"--unk-format='{_FIELDS}\\t\\t\\n' "
+    "--eos-format='EOS\\n'"
+)
+_COLUMNS = 7
+
+
 class Tokenizer:
-    """A reusable fugashi tagger. Thread-safe (one lock); create once, share everywhere."""
+    """A reusable MeCab tagger. Thread-safe (one lock); create once, share everywhere."""
 
     def __init__(self) -> None:
-        self._tagger = fugashi.Tagger()
+        self._tagger = fugashi.Tagger(MECAB_ARGS)
         self._lock = threading.Lock()
 
     def parse(self, text: str) -> Document:
@@ -186,6 +248,15 @@ class Tokenizer:
                 self._tokens_into(norm[s:e], s, si, starts, ends, tokens)
         return Document(text, tuple(tokens), tuple(sentences))
 
+    def _rows(self, text: str) -> list[list[str]]:
+        """MeCab's rows for ``text``: [surface, pos1, pos2, pos3, pos4, lemma, kana]."""
+        rows = [line.split("\t") for line in self._tagger.parse(text).split("\n")]
+        out = [r for r in rows if len(r) == _COLUMNS]
+        if len(out) != len(rows) - 1:  # every line but the closing EOS
+            bad = next(r for r in rows[:-1] if len(r) != _COLUMNS)
+            raise RuntimeError(f"unexpected MeCab output line {chr(9).join(bad)!r}")
+        return out
+
     def _tokens_into(
         self,
         chunk: str,
@@ -196,35 +267,35 @@ class Tokenizer:
         out: list[Token],
     ) -> None:
         pos = 0
-        for node in self._tagger(chunk):
-            surface = node.surface
-            # Copy every field now: the next tagger call would overwrite them.
-            f = node.feature
-            pos1, pos2, pos3, pos4 = f.pos1, f.pos2, f.pos3, f.pos4
-            lemma = f.lemma
-            reading = f.kana
-            at = chunk.find(surface, pos)
+        find = chunk.find
+        make = tuple.__new__
+        append = out.append
+        for surface, pos1, pos2, pos3, pos4, lemma, reading in self._rows(chunk):
+            at = find(surface, pos)
             if at < 0:
                 at = pos
             pos = at + len(surface)
-            if lemma is None or lemma == "*":
+            if not lemma:
                 lemma = surface
             else:
                 dash = lemma.find("-")
                 if dash > 0:
                     lemma = lemma[:dash]
-            out.append(
-                Token(
-                    surface=surface,
-                    lemma=lemma,
-                    pos1=pos1,
-                    pos2=pos2,
-                    pos3=pos3 or "*",
-                    pos4=pos4 or "*",
-                    reading=reading or "",
-                    start=starts[base + at],
-                    end=ends[base + pos - 1] if pos > at else starts[base + at],
-                    sentence=sentence,
+            append(
+                make(
+                    Token,
+                    (
+                        surface,
+                        lemma,
+                        pos1 or "*",
+                        pos2 or "*",
+                        pos3 or "*",
+                        pos4 or "*",
+                        reading,
+                        starts[base + at],
+                        ends[base + pos - 1] if pos > at else starts[base + at],
+                        sentence,
+                    ),
                 )
             )
 
@@ -232,7 +303,7 @@ class Tokenizer:
         """Just the surfaces of NFKC-normalised text: for full-text indexing and queries."""
         norm = normalize(text)[0]
         with self._lock:
-            return [node.surface for node in self._tagger(norm)]
+            return [row[0] for row in self._rows(norm)]
 
 
 _shared: Tokenizer | None = None
