@@ -47,7 +47,29 @@ def units(text: str | None) -> int:
 
 
 def fit(text: str, limit: int) -> str:
-    """``cut_text`` to ``limit`` as Discord counts (UTF-16), still at a sentence end if possible."""
+    """``text`` within ``limit`` as Discord counts (UTF-16), keeping its line breaks.
+
+    Whole lines are kept while they fit; the line that does not is cut at a sentence end
+    where possible (``cut_text``), and the rest is left out.
+    """
+    if units(text) <= limit:
+        return text
+    out: list[str] = []
+    used = 0
+    for line in text.split("\n"):
+        sep = 1 if out else 0
+        if used + sep + units(line) <= limit:
+            out.append(line)
+            used += sep + units(line)
+            continue
+        room = limit - used - sep
+        if room >= 20 or not out:
+            out.append(_fit_line(line, room))
+        break
+    return "\n".join(out)
+
+
+def _fit_line(text: str, limit: int) -> str:
     budget = limit
     out = cut_text(text, budget)
     while units(out) > limit and budget > 0:

@@ -17,7 +17,7 @@ from bot.services.views import (
     NotableQuote,
     TopicChip,
 )
-from bot.transports.discord.render import alert_embeds, digest_messages
+from bot.transports.discord.render import alert_embeds, digest_messages, fit
 from tests.fakes.discord_fake import DiscordFake
 from tests.transports.discord.limits import check_message
 
@@ -144,3 +144,28 @@ async def test_digest_is_sent_as_several_messages_with_their_own_nonces(
     again = await bot.transport.send_digest(channel, digest(60), "nb42")
     assert again == ids
     assert len(fake.messages_in(channel)) == len(ids)
+
+
+def test_line_breaks_survive_cutting() -> None:
+    view = AlertView(
+        article_id=1, title="見出し", subtitle="副見出し", lead=SENTENCE * 100, topics=CHIPS[:1]
+    )
+    (embed,) = alert_embeds(view)
+    assert embed.description is not None
+    assert embed.description.startswith("*副見出し*\n\n" + SENTENCE)
+    section = digest_messages(digest(1))[0][1]
+    assert section.description is not None
+    first_item = section.description.split("\n\n")[0]
+    title_line, lead_line = first_item.split("\n")
+    assert title_line.startswith("**0: ") and "Nikkei Online" in title_line
+    assert lead_line.startswith(SENTENCE) and lead_line.endswith("。")
+
+
+def test_fit_keeps_whole_lines_and_cuts_the_last_at_a_sentence() -> None:
+    text = "\n".join([SENTENCE] * 3 + [SENTENCE * 5])
+    cut = fit(text, len(SENTENCE) * 3 + 3 + len(SENTENCE) * 2 + 5)
+    lines = cut.split("\n")
+    assert lines[:3] == [SENTENCE] * 3
+    assert lines[3] == SENTENCE * 2
+    assert fit("短い。\n文。", 100) == "短い。\n文。"
+    assert fit("😀" * 10, 10) == "😀" * 4 + "…"
