@@ -195,6 +195,9 @@ def render_who(result: Any) -> str:
     for q in (actor.get("quotes") or [])[:3]:
         title = q.get("article_title") or ""
         lines.append(f"「{cut_text(str(q.get('text', '')), 160)}」 — {cut_text(str(title), 60)}")
+    for a in (actor.get("articles") or [])[:5]:
+        stamp = when(_parse_time(a.get("published"))) if a.get("published") else ""
+        lines.append(f"• #{a.get('id')} {cut_text(str(a.get('title', '')), 60)} {stamp}".rstrip())
     co = actor.get("co_actors") or []
     if co:
         lines.append("Often with: " + ", ".join(_name(c) for c in co[:8]))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.models import ActorRef, QuoteRef
 from bot.services.delivery import DeliveryWorker
 from bot.services.subscriptions import SubscriptionService
 from bot.storage import outbox
@@ -84,6 +85,30 @@ async def test_a_session_from_start_to_end_of_input(services: Services) -> None:
     assert "Unknown command /nonsense." in out
     assert "error: There is no article #9999." in out
     assert "Traceback" not in out
+
+
+async def test_who_finds_a_person_by_english_name(services: Services) -> None:
+    aid = await store_article(
+        services.db,
+        "ペスコフ報道官、停戦案に慎重姿勢",
+        NOW.astimezone(JST),
+        {"ceasefire_talks": ["根拠。"]},
+        body="ロシアのペスコフ大統領報道官は記者団に語った。",
+        actors=[
+            ActorRef(
+                "peskov", "ペスコフ", "Dmitry Peskov", role="ロシア大統領報道官", names=["ペスコフ"]
+            )
+        ],
+        quotes=[QuoteRef("現時点で停戦の条件は整っていない", "peskov", 1)],
+    )
+    session = ConsoleSession(services)
+    reply = await session.answer("/who Peskov")
+    assert reply is not None
+    assert reply.startswith("Dmitry Peskov (ペスコフ)\nRole: ロシア大統領報道官")
+    assert "「現時点で停戦の条件は整っていない」" in reply
+    assert f"• #{aid} ペスコフ報道官、停戦案に慎重姿勢 2025-02-13 18:00 +09:00" in reply
+    unknown = await session.answer("/who Nobody")
+    assert unknown is not None and unknown.startswith("No one called 'Nobody'")
 
 
 async def test_console_channel_is_subscribed_to_everything(services: Services) -> None:
