@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.services.subscriptions import topic_label
 from bot.services.views import AlertView, DigestItem, DigestView, WhyView
 
 from .kit import (
@@ -274,8 +275,17 @@ def _role_text(role: Any) -> str:
     return fit(text, 120) + suffix
 
 
-def who_message(result: Any) -> Message:
-    """The ``/who`` answer (``bot.services.who.WhoResult`` or its JSON form, SPEC §5)."""
+def _candidate(obj: Any) -> str:
+    role = _get(obj, "role") if not isinstance(obj, str) else None
+    text = fit(_person(obj), 120)
+    return f"{text} — {fit(role, 60)}" if role else text
+
+
+def who_message(result: Any, catalog: Any = None) -> Message:
+    """The ``/who`` answer (``bot.services.who.WhoResult`` or its JSON form, SPEC §5).
+
+    ``catalog`` (the topic set), when given, turns topic ids into their labels.
+    """
     query = fit(_get(result, "query", ""), 100)
     status = _get(result, "status", "unknown")
     candidates = list(_get(result, "candidates", None) or [])
@@ -288,7 +298,7 @@ def who_message(result: Any) -> Message:
         if candidates:
             if status != "ambiguous":
                 lines.append("Did you mean:")
-            lines.extend(f"• {fit(_person(c), 120)}" for c in candidates[:10])
+            lines.extend(f"• {_candidate(c)}" for c in candidates[:10])
         return Message(f"who {query}: {status}", lines_to_sections(lines)[:MAX_BLOCKS])
     actor = _get(result, "actor")
     name = _person(actor)
@@ -312,7 +322,8 @@ def who_message(result: Any) -> Message:
     topics = _get(actor, "topics") or {}
     if isinstance(topics, dict) and topics:
         ranked = sorted(topics.items(), key=lambda kv: -float(kv[1] or 0))
-        facts.append("*Topics:* " + ", ".join(f"{fit(str(t), 60)} ({n})" for t, n in ranked[:6]))
+        named = [(topic_label(catalog, t) if catalog is not None else t, n) for t, n in ranked]
+        facts.append("*Topics:* " + ", ".join(f"{fit(str(t), 60)} ({n})" for t, n in named[:6]))
     if facts:
         blocks.extend(lines_to_sections(facts))
     quotes = list(_get(actor, "quotes", None) or [])
@@ -323,6 +334,14 @@ def who_message(result: Any) -> Message:
             when = slack_date(_parse_time(_get(q, "published")), "{date_short}")
             tail = ", ".join(p for p in (where, when) if p)
             lines.append(f"> 「{fit(_get(q, 'text', ''), 400)}」" + (f"\n— {tail}" if tail else ""))
+        blocks.extend(lines_to_sections(lines))
+    articles = list(_get(actor, "articles", None) or [])
+    if articles:
+        lines = ["*Recent articles*"]
+        for a in articles[:5]:
+            when = slack_date(_parse_time(_get(a, "published")), "{date_short}")
+            line = f"• #{_get(a, 'id', '?')} {fit(_get(a, 'title', ''), 150)}"
+            lines.append(f"{line} ({when})" if when else line)
         blocks.extend(lines_to_sections(lines))
     co = list(_get(actor, "co_actors", None) or [])
     if co:

@@ -36,9 +36,7 @@ def first_article_with_pings() -> str:
     return first.replace(marker, marker + "<!channel> <@U0BOSS> <!here> ", 1) + "\n"
 
 
-async def test_file_to_one_alert_without_pings(
-    fake: SlackFake, db: Database, secrets: Any, tmp_path: Path
-) -> None:
+def temp_settings(tmp_path: Path) -> Settings:
     settings = load_settings(
         REPO / "config",
         env={
@@ -50,6 +48,13 @@ async def test_file_to_one_alert_without_pings(
         },
     )
     settings.inbox.mkdir(parents=True)
+    return settings
+
+
+async def test_file_to_one_alert_without_pings(
+    fake: SlackFake, db: Database, secrets: Any, tmp_path: Path
+) -> None:
+    settings = temp_settings(tmp_path)
     pipeline = Pipeline.from_config(settings.config_dir)
     slack = await start_slack(Services(db, pipeline.topics), secrets, host="127.0.0.1", port=0)
     try:
@@ -87,3 +92,42 @@ async def ingest_and_deliver(
         assert ping not in everything
     rows = await outbox.list_rows(db, kind="alert")
     assert [(r.channel_id, r.status) for r in rows] == [(CHANNEL, "sent")]
+
+
+def blocks_text(reply: dict) -> str:
+    return json.dumps(reply.get("blocks", []), ensure_ascii=False)
+
+
+async def test_who_over_the_ingested_seed(
+    fake: SlackFake, db: Database, secrets: Any, tmp_path: Path
+) -> None:
+    settings = temp_settings(tmp_path)
+    pipeline = Pipeline.from_config(settings.config_dir)
+    summary = await IngestJob(settings, db, pipeline).ingest_paths([SEED])
+    assert [r.outcome for r in summary.files] == ["ingested"]
+    slack = await start_slack(Services(db, pipeline.topics), secrets, host="127.0.0.1", port=0)
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = SlackClient(f"http://127.0.0.1:{slack.port}/slack/events", fake, session)
+            found = await client.command("who Peskov")
+            near = await client.command("who peskow")
+            unknown = await client.command("who Smith")
+    finally:
+        await slack.close()
+
+    assert found["response_type"] == "in_channel"
+    header = found["blocks"][0]
+    assert header == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Dmitry Peskov (ペスコフ)"},
+    }
+    text = blocks_text(found)
+    assert "*Role:* ロシア大統領報道官" in text
+    assert "「プーチン氏は紛争の原因を取り除く必要性に言及し" in text  # his quote, intact
+    assert "トランプ氏、戦争終結へ交渉開始" in text  # the article it is from
+    assert "Ceasefire talks / 停戦交渉" in text  # topic labels, not ids
+    assert "<!date^" in text
+    assert blocks_text(near).startswith(
+        '[{"type": "header", "text": {"type": "plain_text", "text": "Dmitry Peskov (ペスコフ)"'
+    )
+    assert "No one called *Smith* is known." in blocks_text(unknown)

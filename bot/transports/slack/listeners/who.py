@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.services import who as who_service
 from bot.services.errors import UserError
 
 from ..blocks import Message, who_message
@@ -18,9 +19,7 @@ def register(app: Any) -> None:
         async def work() -> Message:
             if not name:
                 raise UserError(f"Whom should I look up? For example: {COMMAND} who Peskov")
-            from bot.services import who as who_service
-
-            result = await who_service.who(deps_of(context).db, name)
-            return who_message(result)
+            deps = deps_of(context)
+            return who_message(await who_service.who(deps.db, name), deps.topics)
 
         await handle(ack, respond, command, context, work)
