@@ -285,8 +285,12 @@ WHO_FOUND = {
 }
 
 
-def test_who_found() -> None:
-    message = who_message(WHO_FOUND)
+@pytest.mark.parametrize(
+    "roles",
+    [["ロシア大統領報道官"], [{"role": "ロシア大統領報道官", "seen": "2025-02-12T18:59:00+00:00"}]],
+)
+def test_who_found(roles: list) -> None:
+    message = who_message({**WHO_FOUND, "actor": {**WHO_FOUND["actor"], "roles": roles}})
     check_limits(message.blocks)
     assert message.blocks[0] == {
         "type": "header",
@@ -294,6 +298,8 @@ def test_who_found() -> None:
     }
     text = " ".join(all_text(message.blocks))
     assert "*Role:* ロシア大統領報道官" in text
+    if isinstance(roles[0], dict):
+        assert "(as of <!date^1739386740^{date_short}|2025-02-12 18:59 +0000>)" in text
     assert "「プーチン氏は紛争の原因を取り除く必要性に言及した&lt;@U1&gt;」" in text
     assert "Vladimir Putin (プーチン)" in text
     assert "3 articles" in text
@@ -308,11 +314,11 @@ def test_who_not_found(status: str, expect: str) -> None:
         "query": "<!channel>",
         "status": status,
         "actor": None,
-        "candidates": [{"name_ja": "ペスコフ", "name_en": "Dmitry Peskov"}],
+        "candidates": [{"name_ja": "ペスコフ", "name_en": "Dmitry Peskov", "role": "報道官"}],
     }
     message = who_message(result)
     text = " ".join(all_text(message.blocks))
-    assert expect in text and "Dmitry Peskov (ペスコフ)" in text
+    assert expect in text and "Dmitry Peskov (ペスコフ) — 報道官" in text
     assert "<!channel>" not in text
 
 
