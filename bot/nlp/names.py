@@ -103,7 +103,8 @@ def romanize_name(name: str) -> str:
     """A best-effort English spelling of a katakana name (マーク・フォーゲル → Maku Fogeru)."""
     if not is_katakana_name(name):
         return name
-    return " ".join(p.capitalize() for p in hepburn(name).split())
+    parts = hepburn(name).replace("ou", "o").replace("uu", "u").split()
+    return " ".join(p.capitalize() for p in parts)
 
 
 def fold(text: str) -> str:

@@ -107,9 +107,12 @@ def _readings(named: list[Mention], tokens: tuple[Token, ...]) -> list[str]:
             continue
         span = tokens[m.start : m.end]
         family = "".join(t.reading for t in span if t.pos4 == "姓")
+        written = "".join(t.surface for t in span if t.pos4 == "姓")
         if "・" in m.reading:  # a written reading of a Chinese or Korean name: family first
             family = m.reading.split("・")[0]
         for r in (m.reading, family):
             if r and is_katakana_name(r) and r not in out:
                 out.append(r)
+        if written and written != m.surface and written not in out:
+            out.append(written)  # 長谷川 for 長谷川一郎: the surname alone finds them
     return out

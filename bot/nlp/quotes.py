@@ -123,10 +123,8 @@ def find_quotes(doc: Document, mentions: list[Mention]) -> list[QuoteRef]:
             speaker, reported = _attribute(doc, ctx, sp, ms, by_sentence, topic)
             if reported:
                 out.append(QuoteRef(text=text, speaker=speaker, sentence=s.index))
-        if heading:
-            topic = None
-        else:
-            topic = _next_topic(ctx, ms, topic, first[s.index], first[s.index + 1])
+        lo, hi = first[s.index], first[s.index + 1]
+        topic = None if heading else _next_topic(ctx, ms, topic, lo, hi)
     return out
 
 

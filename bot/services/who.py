@@ -61,6 +61,11 @@ async def who(db: Database, query: str, *, limit_quotes: int = 5) -> WhoResult:
     match = await resolve_name(db, text)
     if match.status == "found":
         return WhoResult(query, "found", await actor_details(db, match.ids[0], limit_quotes))
+    if match.status == "unknown" and not text.isascii() and len(text) >= 2:
+        # 長谷川 for 長谷川一郎, ゼレン for ゼレンスキー: one person whose name starts so.
+        starts = [i for i, _label in await autocomplete(db, text, limit=3)]
+        if len(starts) == 1:
+            return WhoResult(query, "found", await actor_details(db, starts[0], limit_quotes))
     ids = match.ids if match.status == "ambiguous" else match.suggestions
     if match.status == "unknown" and not ids:
         ids = [i for i, _label in await autocomplete(db, text, limit=5)]
