@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -274,3 +275,32 @@ async def run_console(services: Any, stdin: TextIO, stdout: TextIO) -> int:
             out.write(reply)
     out.write("bye.")
     return 0
+
+
+@dataclass
+class ConsoleHandle:
+    """A running console session, shaped like the Discord and Slack handles.
+
+    ``task`` finishes (with exit code 0) when input ends or on /quit: the app
+    should then stop, as it does on SIGTERM.
+    """
+
+    transport: ConsoleTransport
+    task: asyncio.Task[int]
+
+    async def close(self) -> None:
+        if not self.task.done():
+            self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+
+async def start_console(services: Any, stdin: TextIO, stdout: TextIO) -> ConsoleHandle:
+    """Create the console channel's subscription and start answering ``stdin``.
+
+    The subscription exists when this returns, so the caller can hand
+    ``handle.transport`` to the delivery worker right away.
+    """
+    await ensure_console_subscription(services)
+    task = asyncio.create_task(run_console(services, stdin, stdout), name="console")
+    return ConsoleHandle(ConsoleTransport(stdout), task)

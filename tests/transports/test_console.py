@@ -178,3 +178,38 @@ async def test_quit_stops_before_the_rest(services: Services) -> None:
     stdout = io.StringIO()
     assert await run_console(services, io.StringIO("/quit\n/topics\n"), stdout) == 0
     assert "Topics:" not in stdout.getvalue().split("Ctrl-D to quit.")[1]
+
+
+async def test_start_console_with_the_wired_services(db: Database, settings) -> None:
+    """The app's path: Services + start_console; an alert prints, end of input ends the task."""
+    from bot.scheduling import Scheduler
+    from bot.services.runtime import Services as Runtime
+    from bot.transports.console import start_console
+
+    scheduler = Scheduler()
+    scheduler.start()
+    runtime = Runtime(db, default_topics(), settings, scheduler, clock=lambda: NOW)
+    read_fd, write_fd = os.pipe()
+    stdin = os.fdopen(read_fd, "r", encoding="utf-8")
+    stdout = io.StringIO()
+    try:
+        handle = await start_console(runtime, stdin, stdout)
+        runtime.add_transport(handle.transport)
+        await runtime.start()
+        aid, _ = await _news(db)
+        runtime.wake_delivery()
+        for _ in range(10_000):
+            if f"[#{aid}]" in stdout.getvalue():
+                break
+            await asyncio.sleep(0.001)
+        os.write(write_fd, b"/subscriptions\n")
+        os.close(write_fd)
+        assert await asyncio.wait_for(handle.task, timeout=30) == 0
+        await handle.close()
+    finally:
+        await runtime.stop()
+        scheduler.shutdown()
+        stdin.close()
+    out = stdout.getvalue()
+    assert f"[alert] ■ ウクライナ停戦交渉、来週に再開へ  [#{aid}]" in out
+    assert "Topics: all topics" in out and out.rstrip().endswith("bye.")
