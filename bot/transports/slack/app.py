@@ -58,7 +58,6 @@ class SlackDeps:
     subscriptions: SubscriptionService
     settings: Any = None
     admins: frozenset[str] = field(default_factory=frozenset)
-    wake_delivery: Callable[[], None] | None = None
     transport: SlackTransport | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -78,14 +77,12 @@ def deps_from(services: Any, admins: frozenset[str] = frozenset()) -> SlackDeps:
             default_time=getattr(settings, "digest_time", "08:00"),
             default_timezone=getattr(settings, "timezone", "Asia/Tokyo"),
         )
-    wake = getattr(services, "wake_delivery", None) or getattr(services, "wake", None)
     return SlackDeps(
         db=services.db,
         topics=services.topics,
         subscriptions=subs,
         settings=settings,
         admins=admins,
-        wake_delivery=wake,
         clock=getattr(services, "clock", None) or (lambda: datetime.now(UTC)),
     )
 
@@ -116,7 +113,7 @@ def build_app(
         logger=logging.getLogger("bot.transports.slack.bolt"),
     )
 
-    async def inject(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:  # noqa: A002
+    async def inject(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
         context["newsbot"] = deps
         return await next()
 
