@@ -121,8 +121,10 @@ class IngestJob:
         """
         summary = IngestSummary()
         files: list[Path] = []
+        # The bot's own archive and quarantine are not input, even inside a given folder.
+        skip = [self.settings.archive, self.settings.quarantine]
         for p in paths:
-            files.extend(walk_files(p) if p.is_dir() else [p])
+            files.extend(walk_files(p, skip) if p.is_dir() else [p])
         candidates, in_progress = split_names(dict.fromkeys(files))
         for p in in_progress:
             summary.add(FileResult(p, "deferred", reason="still being written (temporary name)"))

@@ -298,3 +298,18 @@ async def test_quarantined_file_put_back_is_judged_again(jobdb, fast: Settings) 
     (rec,) = await list_files(db)
     assert (rec.status, rec.reason, rec.article_count) == ("ingested", None, 2)
     assert names(fast.archive) == ["seed.txt"]
+
+
+async def test_ingest_paths_skips_the_bots_own_archive_and_quarantine(
+    jobdb, fast: Settings
+) -> None:
+    job, db = jobdb
+    drop(fast, "seed.txt", SEED)
+    drop(fast, "empty.txt", b"")
+    await job.scan_once()
+    assert names(fast.quarantine) == ["empty.txt", "empty.txt.reason"]
+    data = fast.inbox.parent
+    assert fast.archive.parent == data and fast.quarantine.parent == data
+    summary = await job.ingest_paths([data])
+    assert summary.files == []
+    assert await count_files(db) == 2
