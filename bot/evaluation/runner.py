@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -22,6 +23,8 @@ from bot.evaluation.topic_scores import TopicCase, score_topics
 from bot.models import Analysis
 from bot.nlp.pipeline import Pipeline
 from bot.nlp.topics import explain
+
+log = logging.getLogger(__name__)
 
 ACTOR_MODULE = "bot.evaluation.actor_scores"
 SectionScorer = Callable[[list[tuple[dict[str, Any], Analysis]]], dict[str, Any]]
@@ -82,7 +85,11 @@ def evaluate(
     if actor_scorer is not None:
         sections.setdefault("actors", actor_scorer)
     for name, scorer in sections.items():
-        report.add_section(name, scorer(analysed))
+        try:
+            report.add_section(name, scorer(analysed))
+        except Exception as exc:  # noqa: BLE001 - one section failing must not lose the others
+            log.warning("eval section %s failed: %s: %s", name, type(exc).__name__, exc)
+            report.add_section(name, {"error": f"{type(exc).__name__}: {exc}"})
     return Evaluation(report, corpus)
 
 

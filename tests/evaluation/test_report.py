@@ -97,3 +97,19 @@ def test_evaluate_passes_label_objects_and_analyses_to_extra_sections(tmp_path: 
     assert seen[1][0] == missing and seen[1][1] == Analysis()
     assert data["topics"]["per_topic"]["ceasefire_talks"]["tp"] == 1
     assert data["unmatched_labels"] == [{"file": "a.json", "title": "ない記事"}]
+
+
+def test_a_failing_extra_section_is_reported_not_fatal(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"files": []}), encoding="utf-8")
+
+    def broken(pairs: list[tuple[dict[str, Any], Analysis]]) -> dict[str, Any]:
+        raise KeyError("actors")
+
+    pipeline = Pipeline.from_config(REPO / "config")
+    result = evaluate(corpus, labels, pipeline, ZoneInfo("Asia/Tokyo"), {"extra": broken})
+    data = result.report.to_json()
+    assert data["extra"] == {"error": "KeyError: 'actors'"}
+    assert data["topics"]["articles"] == 0
