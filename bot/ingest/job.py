@@ -121,10 +121,16 @@ class IngestJob:
         """
         summary = IngestSummary()
         files: list[Path] = []
-        # The bot's own archive and quarantine are not input, even inside a given folder.
+        # The bot's own archive, quarantine and database are not input, even inside a
+        # given folder.
         skip = [self.settings.archive, self.settings.quarantine]
+        db = self.settings.db.resolve()
+        own = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}
         for p in paths:
-            files.extend(walk_files(p, skip) if p.is_dir() else [p])
+            if p.is_dir():
+                files.extend(f for f in walk_files(p, skip) if f.resolve() not in own)
+            else:
+                files.append(p)
         candidates, in_progress = split_names(dict.fromkeys(files))
         for p in in_progress:
             summary.add(FileResult(p, "deferred", reason="still being written (temporary name)"))
