@@ -90,9 +90,12 @@ class Document:
         return cached
 
 
+_KATAKANA_RUN = re.compile("[゠-ヿ]+")  # U+30A0..U+30FF: katakana, ・ and ー
+
+
 def is_katakana(s: str) -> bool:
     """True for a non-empty run of katakana (including ー and ・)."""
-    return bool(s) and all("゠" <= c <= "ヿ" or c == "ー" for c in s)
+    return _KATAKANA_RUN.fullmatch(s) is not None
 
 
 _NFKC: dict[int, str] = {}
