@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import hashlib
 import os
 import platform
 import statistics
@@ -70,22 +71,24 @@ def article_texts(paths: list[Path]) -> list[str]:
     return texts
 
 
-def fugashi_alone(texts: list[str]) -> tuple[float, int]:
-    """Seconds to tokenise ``texts`` and read each token's features; token count."""
+def fugashi_alone(texts: list[str]) -> tuple[float, float, int]:
+    """Wall and CPU seconds to tokenise ``texts`` and read each token's features; tokens."""
     tagger = fugashi.Tagger()
     tagger("ウォームアップ")
     count = 0
     gc.collect()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for text in texts:
         for node in tagger(text):
             f = node.feature
             _ = (node.surface, f.pos1, f.pos2, f.pos3, f.pos4, f.lemma, f.kana)
             count += 1
-    return time.perf_counter() - t0, count
+    return time.perf_counter() - t0, time.process_time() - c0, count
 
 
-async def _pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, str]:
+async def _pipeline_run(
+    paths: list[Path], workdir: Path, pipeline: Pipeline
+) -> tuple[float, float, str]:
     db_path = workdir / f"ingest-{time.monotonic_ns()}.db"
     settings = load_settings(
         REPO / "config",
@@ -102,19 +105,63 @@ async def _pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) ->
     try:
         job = IngestJob(settings, db, pipeline)
         gc.collect()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         summary = await job.ingest_paths(paths)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
         await db.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    return elapsed, summary.one_line()
+    return elapsed, cpu, summary.one_line()
 
 
-def pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, str]:
-    """Seconds for the real ingest of ``paths`` into a fresh database; its summary line."""
+def pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, float, str]:
+    """Wall and CPU seconds (all threads) for the real ingest of ``paths`` into a fresh
+    database; its summary line."""
     return asyncio.run(_pipeline_run(paths, workdir, pipeline))
+
+
+async def _stages(paths: list[Path], workdir: Path, pipeline: Pipeline) -> dict[str, float]:
+    """CPU seconds of each stage of the same ingest, run one stage at a time over all files."""
+    from bot.models import Analysis
+    from bot.nlp.people import find_people
+    from bot.nlp.pipeline import Analyzed
+    from bot.nlp.topics import classify
+
+    clock = time.process_time
+    out: dict[str, float] = {}
+    t = clock()
+    blobs = [(p, p.read_bytes()) for p in paths]
+    outcomes = [(p, b, parse_bytes(b, p.name)) for p, b in blobs]
+    out["read + parse"] = clock() - t
+    articles = [a for _, _, o in outcomes for a in o.articles]
+    t = clock()
+    docs = [pipeline.tokenizer.parse(a.nlp_text()) for a in articles]
+    out["tokenize"] = clock() - t
+    t = clock()
+    topics = [classify(d, a, pipeline.topics) for d, a in zip(docs, articles, strict=True)]
+    out["topics"] = clock() - t
+    t = clock()
+    people = [find_people(d, a, pipeline.gazetteer) for d, a in zip(docs, articles, strict=True)]
+    out["people + quotes"] = clock() - t
+    analyzed = iter(
+        Analyzed(Analysis(topics=tp, actors=pe[0], quotes=pe[1]), d)
+        for d, tp, pe in zip(docs, topics, people, strict=True)
+    )
+    db_path = workdir / "stages.db"
+    settings = load_settings(REPO / "config", db_path, env={"NEWSBOT_SEEDS": ""})
+    db = await open_database(db_path)
+    try:
+        job = IngestJob(settings, db, pipeline)
+        t = clock()
+        for path, data, outcome in outcomes:
+            sha = hashlib.sha256(data).hexdigest()
+            mine = [next(analyzed) for _ in outcome.articles]
+            await job._commit(path, sha, len(data), outcome, mine)
+        out["store + commit"] = clock() - t
+    finally:
+        await db.close()
+    return out
 
 
 def machine() -> str:
@@ -132,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="measurement rounds (3)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
     ap.add_argument("--profile", type=Path, help="also profile one pipeline run (pyinstrument)")
     args = ap.parse_args(argv)
 
@@ -149,40 +197,52 @@ def main(argv: list[str] | None = None) -> int:
             f"{size / 1e6:.2f} MB on disk, {chars:,} characters of article text"
         )
         pipeline = Pipeline.from_config(REPO / "config")
-        pipeline.analyze  # noqa: B018 - built before timing (config load, MeCab start-up)
-        pipeline.tokenizer.parse("ウォームアップ")
+        pipeline.tokenizer.parse("ウォームアップ")  # MeCab and config loaded before timing
 
-        ratios, f_rates, p_rates = [], [], []
+        rates: dict[str, list[float]] = {"fugashi": [], "pipeline": []}
+        cpu_rates: dict[str, list[float]] = {"fugashi": [], "pipeline": []}
+        ratios, cpu_ratios = [], []
         for r in range(args.rounds):
             order = ("fugashi", "pipeline") if r % 2 == 0 else ("pipeline", "fugashi")
-            result: dict[str, float] = {}
             for which in order:
                 if which == "fugashi":
-                    secs, tokens = fugashi_alone(texts)
-                    result["fugashi"] = chars / secs
-                    print(
-                        f"round {r + 1} fugashi alone: {secs:6.2f} s  "
-                        f"{chars / secs:>9,.0f} chars/s  ({tokens:,} tokens)"
-                    )
+                    secs, cpu, tokens = fugashi_alone(texts)
+                    note = f"{tokens:,} tokens"
                 else:
-                    secs, line = pipeline_run(paths, workdir, pipeline)
-                    result["pipeline"] = chars / secs
-                    print(
-                        f"round {r + 1} full pipeline: {secs:6.2f} s  "
-                        f"{chars / secs:>9,.0f} chars/s  ({line})"
-                    )
-            f_rates.append(result["fugashi"])
-            p_rates.append(result["pipeline"])
-            ratios.append(result["pipeline"] / result["fugashi"])
-            print(f"round {r + 1} ratio pipeline/fugashi: {ratios[-1]:.3f}")
+                    secs, cpu, note = pipeline_run(paths, workdir, pipeline)
+                rates[which].append(chars / secs)
+                cpu_rates[which].append(chars / cpu)
+                print(
+                    f"round {r + 1} {which:8s} {secs:6.2f} s wall {chars / secs:>9,.0f} chars/s"
+                    f" | {cpu:6.2f} s CPU {chars / cpu:>9,.0f} chars/s  ({note})"
+                )
+            ratios.append(rates["pipeline"][-1] / rates["fugashi"][-1])
+            cpu_ratios.append(cpu_rates["pipeline"][-1] / cpu_rates["fugashi"][-1])
+            print(
+                f"round {r + 1} ratio pipeline/fugashi: {ratios[-1]:.3f} wall, "
+                f"{cpu_ratios[-1]:.3f} CPU"
+            )
 
+        med = statistics.median
         print()
-        print(f"fugashi alone   median {statistics.median(f_rates):>9,.0f} chars/s")
-        print(f"full pipeline   median {statistics.median(p_rates):>9,.0f} chars/s")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+        for which, label in (("fugashi", "fugashi alone"), ("pipeline", "full pipeline")):
+            print(
+                f"{label:14s} median {med(rates[which]):>9,.0f} chars/s wall, "
+                f"{med(cpu_rates[which]):>9,.0f} chars/s CPU"
+            )
         print(
-            f"ratio           median {statistics.median(ratios):.3f} "
-            f"(rounds: {', '.join(f'{x:.3f}' for x in ratios)}; target >= 0.5)"
+            f"RATIO pipeline/fugashi: {med(ratios):.3f} wall (rounds "
+            f"{', '.join(f'{x:.3f}' for x in ratios)}), {med(cpu_ratios):.3f} CPU "
+            f"(rounds {', '.join(f'{x:.3f}' for x in cpu_ratios)}); target >= 0.5"
         )
+
+        if not args.no_stages:
+            stages = asyncio.run(_stages(paths, workdir, pipeline))
+            total = sum(stages.values())
+            print(f"\nwhere the pipeline's CPU time goes (one stage at a time, {total:.2f} s):")
+            for name, secs in stages.items():
+                print(f"  {name:16s} {secs:6.2f} s  {100 * secs / total:5.1f} %")
 
         if args.profile:
             from pyinstrument import Profiler
