@@ -8,10 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.digest import compose
+from bot.services.transport import DeliveryError
+from bot.services.views import AlertView
 from bot.storage import outbox
 from bot.storage import subscriptions as sub_store
 from bot.transports.discord.render import DESCRIPTION, TITLE
 from tests.fakes.discord_fake import DiscordFake
+from tests.transports.discord.limits import check_message
 from tests.transports.discord.seed import store
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -117,3 +121,64 @@ async def test_gone_channel_pauses_the_subscription_and_tells_the_server(
     assert {r.status for r in await outbox.list_rows(db)} == {"failed"}
     (note,) = fake.messages_in(other)
     assert "paused" in note["content"] and note["allowed_mentions"] == {"parse": []}
+
+
+async def test_digest_of_a_day_with_sixty_articles_goes_out_within_limits(
+    fake: DiscordFake, bot, db, services, clock
+) -> None:
+    channel = fake.channel_ids[1]
+    await services.subscriptions.subscribe(
+        "discord", channel, fake.guild_id, "all", "digest", is_admin=True
+    )
+    ids = list(services.topics.ids)
+    until = clock.now
+    for i in range(60):
+        await store(
+            db,
+            f"記事{i}: 停戦交渉とNATOの動き" + "、各国の反応" * (i % 7),
+            "ウクライナ和平を巡り、米ロの高官が協議した。" * (1 + i % 4),
+            topic=ids[i % len(ids)],
+            published=until - timedelta(minutes=20 * (i + 1)),
+        )
+    view = await compose(
+        db, services.topics, "discord", channel, until - timedelta(days=1), until, None
+    )
+    assert view.total == 60
+    outbox_id = await outbox.enqueue_digest(db, "discord", channel, view.date, view.to_dict())
+    assert outbox_id is not None
+    result = await services.delivery.run_once()
+    assert result.sent == 1
+    posts = fake.posts_to(channel)
+    assert [p.body["nonce"] for p in posts] == [f"nb{outbox_id}-{n}" for n in range(len(posts))]
+    embeds = []
+    for p in posts:
+        check_message(p.body["embeds"])
+        assert p.body["allowed_mentions"] == {"parse": []}
+        embeds.extend(p.body["embeds"])
+    assert "60 articles" in embeds[0]["description"]
+    sections = {e["title"].split(" (")[0]: e for e in embeds[1:]}
+    assert len(sections) == len(ids)
+    for topic in services.topics.topics:
+        section = next(e for title, e in sections.items() if title.startswith(topic.label_en))
+        assert section["color"] == topic.colour
+        assert "more on this topic" in section["description"]
+    (row,) = await outbox.list_rows(db)
+    assert row.status == "sent" and row.message_id == ",".join(
+        m["id"] for m in fake.messages_in(channel)
+    )
+
+
+async def test_transport_maps_errors_to_delivery_kinds(fake: DiscordFake, bot) -> None:
+    view = AlertView(article_id=1, title="見出し", lead="本文。")
+    channel = fake.channel_ids[0]
+    fake.fail_next_posts(channel, 400)
+    with pytest.raises(DeliveryError) as bad:
+        await bot.transport.send_alert(channel, view, "nb1")
+    assert bad.value.kind == "fatal" and bad.value.status == 400
+    with pytest.raises(DeliveryError) as not_id:
+        await bot.transport.send_alert("general", view, "nb1")
+    assert not_id.value.kind == "fatal"
+    await fake.close()  # the API is unreachable now
+    with pytest.raises(DeliveryError) as down:
+        await bot.transport.send_alert(channel, view, "nb2")
+    assert down.value.kind == "retry" and down.value.status is None
