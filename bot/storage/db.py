@@ -7,6 +7,7 @@ database written by newer code than this is refused rather than damaged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -44,37 +45,67 @@ SCHEMA_VERSION = len(migrations())
 
 
 class Database:
-    """An open connection with the project's pragmas; use :func:`open_database`."""
+    """An open connection with the project's pragmas; use :func:`open_database`.
+
+    Ingest, delivery, digests and chat commands share this one connection from
+    different asyncio tasks. A transaction belongs to the task that opened it:
+    statements from other tasks wait until it commits or rolls back instead of
+    silently joining it. Inside its own transaction a task runs freely, and a
+    nested ``transaction()`` joins the outer one.
+    """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    def _in_own_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._in_own_transaction():
+            yield
+        else:
+            async with self._lock:
+                yield
 
     async def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Cursor:
-        return await self.conn.execute(sql, params)
+        async with self._turn():
+            return await self.conn.execute(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self.conn.executemany(sql, rows)
+        async with self._turn():
+            await self.conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
+        async with self._turn(), self.conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
+        async with self._turn(), self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception."""
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception; one task at a time."""
+        if self._in_own_transaction():
             yield self
-        except BaseException:
-            await self.conn.rollback()
-            raise
-        else:
-            await self.conn.commit()
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.rollback()
+                    raise
+                else:
+                    await self.conn.commit()
+            finally:
+                self._owner = None
 
     async def close(self) -> None:
         await self.conn.close()

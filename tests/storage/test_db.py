@@ -146,3 +146,43 @@ def test_bundled_migrations_are_in_sequence() -> None:
     versions = [v for v, _, _ in dbmod.migrations()]
     assert versions == list(range(1, len(versions) + 1))
     assert len(versions) == SCHEMA_VERSION
+
+
+async def test_other_tasks_wait_for_an_open_transaction(db) -> None:
+    """A statement from another task must not join (and be rolled back with) a transaction."""
+    import asyncio
+
+    await db.execute("CREATE TABLE t (x INTEGER)")
+    entered = asyncio.Event()
+    release = asyncio.Event()
+
+    async def failing_ingest() -> None:
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (1)")
+                entered.set()
+                await release.wait()
+                raise RuntimeError("crash inside the transaction")
+
+    async def other_writer() -> None:
+        await entered.wait()
+        await db.execute("INSERT INTO t VALUES (2)")
+
+    first = asyncio.create_task(failing_ingest())
+    second = asyncio.create_task(other_writer())
+    await entered.wait()
+    await asyncio.sleep(0.05)
+    assert not second.done()
+    release.set()
+    await asyncio.gather(first, second)
+    rows = await db.fetchall("SELECT x FROM t")
+    assert [r[0] for r in rows] == [2]
+
+
+async def test_nested_transaction_joins_the_outer_one(db) -> None:
+    await db.execute("CREATE TABLE t (x INTEGER)")
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES (1)")
+        async with db.transaction():
+            await db.execute("INSERT INTO t VALUES (2)")
+    assert (await db.fetchone("SELECT count(*) FROM t"))[0] == 2
