@@ -26,18 +26,13 @@ How an article is scored for one topic:
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.models import Article
 from bot.nlp.tokenizer import Document, Token, Tokenizer
-
-ZONES = ("headline", "subtitle", "heading", "lead", "body", "tail")
-_QUOTE_PAIRS = {"「": "」", "『": "』"}
-_BACKDROP_POS = frozenset({"動詞", "助動詞", "形容詞"})
-_CLAUSE_BREAKS = frozenset({"、", ",", "，"})
+from bot.nlp.topic_prose import Backdrop, paragraph_of_sentence, quoted, zones
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +207,9 @@ def score_article(
     """Score every topic for one article (see the module docstring for how)."""
     tokens = doc.tokens
     matches = index.scan(tokens)
-    paragraph_of = _paragraph_of_sentence(doc)
-    zone_of = _zones(doc, article, paragraph_of, scoring)
-    backdrop = _Backdrop(tokens)
+    paragraph_of = paragraph_of_sentence(doc)
+    zone_of = zones(article, paragraph_of, scoring.tail_from)
+    backdrop = Backdrop(tokens)
     shared = _Presence(matches, paragraph_of)
     return [
         _score_topic(topic, doc, matches, shared, paragraph_of, zone_of, backdrop, scoring)
@@ -247,7 +242,7 @@ def _score_topic(
     shared: _Presence,
     paragraph_of: list[int],
     zone_of: list[str],
-    backdrop: _Backdrop,
+    backdrop: Backdrop,
     scoring: Scoring,
 ) -> TopicScore:
     live = matches
@@ -272,7 +267,7 @@ def _score_topic(
         if rule is None:
             continue
         factor = 1.0
-        if _quoted(doc.text, doc.tokens[m.start].start, doc.tokens[m.end - 1].end):
+        if quoted(doc.text, doc.tokens[m.start].start, doc.tokens[m.end - 1].end):
             factor = min(factor, scoring.quoted_factor)
         if backdrop(m.start, m.end):
             factor = min(factor, scoring.backdrop_factor)
@@ -341,93 +336,3 @@ def _longest(matches: list[_Match]) -> list[_Match]:
         kept.append(m)
         reach = m.end
     return kept
-
-
-def _quoted(text: str, start: int, end: int) -> bool:
-    """True when the match is the whole content of a 「」 or 『』 pair."""
-    if start == 0 or end >= len(text):
-        return False
-    close = _QUOTE_PAIRS.get(text[start - 1])
-    return close is not None and text[end] == close
-
-
-class _Backdrop:
-    """Whether a match is the backdrop of its sentence rather than its news.
-
-    Two shapes of Japanese news prose: a 〜するなか(で) clause (停戦交渉が難航する
-    なか、…) and an epithet, a noun+した directly modifying a noun (ロシアが併合
-    したクリミア半島, NATOに加盟したフィンランド). Computed only for the
-    matches that need it, once per article.
-    """
-
-    __slots__ = ("_memo", "_tokens")
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        self._tokens = tokens
-        self._memo: dict[tuple[int, int], bool] = {}
-
-    def __call__(self, start: int, end: int) -> bool:
-        key = (start, end)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._memo[key] = self._epithet(end) or self._naka_clause(start, end)
-        return hit
-
-    def _epithet(self, end: int) -> bool:
-        toks = self._tokens
-        if end + 2 >= len(toks) or toks[end - 1].pos1 != "名詞":
-            return False
-        verb, past, noun = toks[end], toks[end + 1], toks[end + 2]
-        return (
-            verb.lemma == "為る"
-            and past.lemma == "た"
-            and noun.pos1 == "名詞"
-            and noun.sentence == toks[end - 1].sentence
-        )
-
-    def _naka_clause(self, start: int, end: int) -> bool:
-        toks = self._tokens
-        sentence = toks[start].sentence
-        for j in range(end, len(toks)):
-            tok = toks[j]
-            if tok.sentence != sentence or tok.surface in _CLAUSE_BREAKS:
-                return False
-            if tok.lemma == "中" and tok.reading == "ナカ" and toks[j - 1].pos1 in _BACKDROP_POS:
-                return True
-        return False
-
-
-def _paragraph_of_sentence(doc: Document) -> list[int]:
-    """Line number (0 = headline) of each sentence of ``Article.nlp_text()``."""
-    text = doc.text
-    line_starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        line_starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return [bisect_right(line_starts, s.start) - 1 for s in doc.sentences]
-
-
-def _zones(doc: Document, article: Article, paragraph_of: list[int], scoring: Scoring) -> list[str]:
-    """Zone of each sentence: headline, subtitle, heading, lead, body or tail.
-
-    Built from the parts of ``Article.nlp_text()`` in order, so a part that
-    itself holds a line break still maps every line to the right zone.
-    """
-    paras = article.paragraphs
-    lead = next((i for i, p in enumerate(paras) if p.kind == "p"), -1)
-    tail_from = int(len(paras) * scoring.tail_from + 0.999) if len(paras) >= 4 else len(paras)
-    line_zones: list[str] = ["headline"] * (article.title.count("\n") + 1)
-    if article.subtitle:
-        line_zones += ["subtitle"] * (article.subtitle.count("\n") + 1)
-    for i, p in enumerate(paras):
-        if p.kind == "heading":
-            zone = "heading"
-        elif i == lead:
-            zone = "lead"
-        elif i >= tail_from:
-            zone = "tail"
-        else:
-            zone = "body"
-        line_zones += [zone] * (p.text.count("\n") + 1)
-    return [line_zones[line] if line < len(line_zones) else "body" for line in paragraph_of]

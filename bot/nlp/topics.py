@@ -22,7 +22,8 @@ from typing import Any
 
 from bot.models import Article, TopicTag
 from bot.nlp.tokenizer import Document, Tokenizer, get_tokenizer
-from bot.nlp.topic_rules import ZONES, RuleIndex, Scoring, TermDef, TopicScore, score_article
+from bot.nlp.topic_prose import ZONES
+from bot.nlp.topic_rules import RuleIndex, Scoring, TermDef, TopicScore, score_article
 from bot.settings import ConfigError
 
 __all__ = [
