@@ -25,12 +25,12 @@ from discord.ext import commands
 from bot.services.errors import UserError
 from bot.services.subscriptions import SubscriptionService
 
+from .cogs.digest import DigestCog
+from .cogs.lookup import LookupCog
+from .cogs.subscriptions import SubscriptionsCog
 from .sender import DiscordTransport
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "discord"
-
 
 class NewsBot(commands.Bot):
     """The bot: thin cogs over the services, commands synced on start.
@@ -54,10 +54,6 @@ class NewsBot(commands.Bot):
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from .cogs.digest import DigestCog
-        from .cogs.lookup import LookupCog
-        from .cogs.subscriptions import SubscriptionsCog
-
         await self.add_cog(SubscriptionsCog(self))
         await self.add_cog(LookupCog(self))
         await self.add_cog(DigestCog(self))

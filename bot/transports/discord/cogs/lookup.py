@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.services import queries
 from bot.services import who as who_service
 
-from ..render import search_embeds, topics_embeds, who_embeds, why_embeds
+from ..render_lookup import search_embeds, topics_embeds, who_embeds, why_embeds
 from . import NO_MENTIONS, channel_key
 
 if TYPE_CHECKING:
