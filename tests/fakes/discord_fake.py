@@ -18,10 +18,11 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes import discord_payloads as payloads
 
 JSON_TYPE = "application/json"
 BODY: web.RequestKey[Any] = web.RequestKey("body", object)
@@ -34,10 +35,6 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     hdrs = {"Content-Type": JSON_TYPE}
     hdrs.update(headers or {})
     return web.Response(status=status, body=json.dumps(data).encode(), headers=hdrs)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 @dataclass
@@ -210,46 +207,6 @@ class DiscordFake:
         async with self._changed:
             self._changed.notify_all()
 
-    def member(self, user_id: int | str, permissions: int) -> dict[str, Any]:
-        return {
-            "user": self.user(user_id),
-            "roles": [],
-            "flags": 0,
-            "permissions": str(permissions),
-            "joined_at": "2025-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "nick": None,
-            "avatar": None,
-            "premium_since": None,
-            "pending": False,
-        }
-
-    def user(self, user_id: int | str, *, bot: bool = False) -> dict[str, Any]:
-        return {
-            "id": str(user_id),
-            "username": "newsbot" if bot else f"user{user_id}",
-            "discriminator": "0",
-            "global_name": None,
-            "avatar": None,
-            "bot": bot,
-        }
-
-    def channel(self, channel_id: int | str) -> dict[str, Any]:
-        return {
-            "id": str(channel_id),
-            "type": 0,
-            "guild_id": self.guild_id,
-            "name": f"news-{channel_id}",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-            "rate_limit_per_user": 0,
-            "last_message_id": None,
-        }
-
     async def slash(
         self,
         name: str,
@@ -289,8 +246,8 @@ class DiscordFake:
                 },
                 "guild_id": self.guild_id,
                 "channel_id": cid,
-                "channel": self.channel(cid),
-                "member": self.member(user_id, permissions),
+                "channel": payloads.channel(self.guild_id, cid),
+                "member": payloads.member(user_id, permissions),
                 "token": token,
                 "version": 1,
                 "app_permissions": str((1 << 53) - 1),
@@ -365,7 +322,7 @@ class DiscordFake:
         return resp
 
     async def _me(self, request: web.Request) -> web.Response:
-        return _json(self.user(self.app_id, bot=True))
+        return _json(payloads.user(self.app_id, bot=True))
 
     async def _application(self, request: web.Request) -> web.Response:
         return _json(
@@ -376,7 +333,7 @@ class DiscordFake:
                 "icon": None,
                 "bot_public": True,
                 "bot_require_code_grant": False,
-                "owner": self.user(800000000000000999),
+                "owner": payloads.user(800000000000000999),
                 "verify_key": "0" * 64,
                 "flags": 0,
             }
@@ -414,34 +371,11 @@ class DiscordFake:
     async def _get_commands(self, request: web.Request) -> web.Response:
         return _json(self.commands)
 
-    def _message(
+    def _new_message(
         self, channel_id: str, body: dict[str, Any], *, webhook: bool = False
     ) -> dict[str, Any]:
-        msg = {
-            "id": str(next(self._ids)),
-            "type": 20 if webhook else 0,
-            "content": body.get("content") or "",
-            "channel_id": channel_id,
-            "author": self.user(self.app_id, bot=True),
-            "embeds": body.get("embeds") or [],
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": bool(body.get("tts")),
-            "timestamp": _now(),
-            "edited_timestamp": None,
-            "flags": int(body.get("flags") or 0),
-            "components": body.get("components") or [],
-            "allowed_mentions": body.get("allowed_mentions"),
-        }
-        if body.get("nonce") is not None:
-            msg["nonce"] = body["nonce"]
-        if webhook:
-            msg["webhook_id"] = self.app_id
-            msg["application_id"] = self.app_id
-        return msg
+        msg_id = str(next(self._ids))
+        return payloads.message(self.app_id, msg_id, channel_id, body, webhook=webhook)
 
     async def _create_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel"]
@@ -465,7 +399,7 @@ class DiscordFake:
             existing = self._nonces.get((channel_id, str(nonce)))
             if existing is not None:
                 return existing
-        msg = self._message(channel_id, body)
+        msg = self._new_message(channel_id, body)
         self.channel_messages.setdefault(channel_id, []).append(msg)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = msg
@@ -492,7 +426,7 @@ class DiscordFake:
         cid = request.match_info["channel"]
         if cid in self.gone_channels or cid not in self.channel_ids:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
-        return _json(self.channel(cid))
+        return _json(payloads.channel(self.guild_id, cid))
 
     async def _callback(self, request: web.Request) -> web.Response:
         inter = self.interactions.get(request.match_info["iid"])
@@ -515,7 +449,7 @@ class DiscordFake:
             }
         }
         if rtype in (4, 5):
-            msg = self._message(self.channel_ids[0], data, webhook=True)
+            msg = self._new_message(self.channel_ids[0], data, webhook=True)
             answer["interaction"]["response_message_id"] = msg["id"]
             answer["resource"] = {"type": rtype, "message": msg}
         else:
@@ -528,14 +462,14 @@ class DiscordFake:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         body = request[BODY] or {}
         inter.edits.append(body)
-        return _json(self._message(self.channel_ids[0], body, webhook=True))
+        return _json(self._new_message(self.channel_ids[0], body, webhook=True))
 
     async def _get_original(self, request: web.Request) -> web.Response:
         inter = self.interactions.get(request.match_info["token"])
         if inter is None:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         body = inter.edits[-1] if inter.edits else {}
-        return _json(self._message(self.channel_ids[0], body, webhook=True))
+        return _json(self._new_message(self.channel_ids[0], body, webhook=True))
 
     async def _delete_original(self, request: web.Request) -> web.Response:
         inter = self.interactions.get(request.match_info["token"])
@@ -550,56 +484,12 @@ class DiscordFake:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         body = request[BODY] or {}
         inter.followups.append(body)
-        return _json(self._message(self.channel_ids[0], body, webhook=True))
+        return _json(self._new_message(self.channel_ids[0], body, webhook=True))
 
     async def _unknown(self, request: web.Request) -> web.Response:
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     # ----------------------------------------------------------------- gateway
-    def _guild(self) -> dict[str, Any]:
-        return {
-            "id": self.guild_id,
-            "name": "Newsroom",
-            "icon": None,
-            "owner_id": "800000000000000999",
-            "afk_channel_id": None,
-            "afk_timeout": 300,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "premium_tier": 0,
-            "system_channel_flags": 0,
-            "features": [],
-            "roles": [
-                {
-                    "id": self.guild_id,
-                    "name": "@everyone",
-                    "permissions": "0",
-                    "position": 0,
-                    "color": 0,
-                    "hoist": False,
-                    "managed": False,
-                    "mentionable": False,
-                    "flags": 0,
-                }
-            ],
-            "emojis": [],
-            "stickers": [],
-            "channels": [self.channel(c) for c in self.channel_ids],
-            "threads": [],
-            "members": [],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "member_count": 2,
-            "large": False,
-            "unavailable": False,
-            "joined_at": "2025-01-01T00:00:00+00:00",
-            "preferred_locale": "en-US",
-        }
-
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
@@ -619,14 +509,14 @@ class DiscordFake:
                     "READY",
                     {
                         "v": 10,
-                        "user": self.user(self.app_id, bot=True),
+                        "user": payloads.user(self.app_id, bot=True),
                         "guilds": [{"id": self.guild_id, "unavailable": True}],
                         "session_id": "fake-session",
                         "resume_gateway_url": self.gateway_url,
                         "application": {"id": self.app_id, "flags": 0},
                     },
                 )
-                await self.dispatch("GUILD_CREATE", self._guild())
+                await self.dispatch("GUILD_CREATE", payloads.guild(self.guild_id, self.channel_ids))
                 await self._notify()
             elif op == 6:
                 self.resumes += 1
