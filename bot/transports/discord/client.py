@@ -32,6 +32,7 @@ from .sender import DiscordTransport
 
 log = logging.getLogger(__name__)
 
+
 class NewsBot(commands.Bot):
     """The bot: thin cogs over the services, commands synced on start.
 
