@@ -127,6 +127,14 @@ CASES = [
         "ウクライナでの戦争終結に向けた平和サミットが15日、スイスで開幕した。約90カ国が参加した。",
         want={CEASE},
     ),
+    case(
+        "direct_talks_with_ceasefire_as_one_issue",
+        "ロシアとウクライナ、2回目の直接協議 捕虜交換拡大で一致",
+        "ロシアとウクライナの代表団は2日、トルコのイスタンブールで2回目の直接協議を開いた。"
+        "重傷兵の捕虜を全員交換することで合意した。",
+        "停戦を巡っては、ロシアが覚書案を提示したが、ウクライナは受け入れられないとしている。",
+        want={CEASE, PRIS},
+    ),
     # --- ceasefire talks: other senses and passing mentions ---------------------------
     case(
         "wage_talks",
@@ -140,6 +148,13 @@ CASES = [
         "日米関税交渉が合意",
         "日米両政府は関税交渉で合意した。自動車関税を引き下げる。市場開放も求められた。",
         not_want={CEASE, PRIS},
+    ),
+    case(
+        "trade_delegations_talk_directly",
+        "日中の代表団が直接協議、輸出規制で",
+        "日中両政府の代表団は北京で直接協議を開き、重要鉱物の輸出規制について話し合った。",
+        "対面協議は1年ぶり。",
+        not_want={CEASE},
     ),
     case(
         "trade_truce",
