@@ -54,6 +54,11 @@ class Gazetteer:
     by_surface: dict[str, list[Entry]] = field(default_factory=dict)
     weak: set[str] = field(default_factory=set)
     max_chars: int = 0
+    firsts: set[str] = field(default_factory=set)
+    """First characters of indexed surfaces."""
+    prefixes: set[str] = field(default_factory=set)
+    """Every prefix of every indexed surface: a token window stops growing when it
+    is not one, so matching costs about one set lookup per token."""
 
     @classmethod
     def build(cls, entries: Iterable[Entry], weak: Iterable[str] = ()) -> Gazetteer:
@@ -68,6 +73,8 @@ class Gazetteer:
                 if entry not in bucket:
                     bucket.append(entry)
                 gaz.max_chars = max(gaz.max_chars, len(key))
+                gaz.prefixes.update(key[:n] for n in range(1, len(key) + 1))
+                gaz.firsts.add(key[0])
                 if key in forced_weak or _is_ordinary_word(form, tokenizer):
                     gaz.weak.add(key)
         return gaz
@@ -79,9 +86,12 @@ class Gazetteer:
         return len(self.entries)
 
 
+_DROP = str.maketrans("", "", "・=＝ 　\t\n")
+
+
 def surface_key(text: str) -> str:
     """The form Japanese names are indexed in: without ・, =, spaces."""
-    return re.sub(r"[・=＝\s]", "", text)
+    return text.translate(_DROP)
 
 
 def _japanese_forms(entry: Entry) -> list[str]:

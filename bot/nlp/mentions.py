@@ -31,6 +31,7 @@ from bot.nlp.roles import (
 from bot.nlp.tokenizer import Document, Token
 
 MAX_NAME_TOKENS = 8
+NAME_POS = frozenset({"名詞", "接頭辞"})
 TITLE_KATAKANA = frozenset(
     {"ビジネス", "エネルギー", "デジタル", "インフラ", "スポーツ", "サイバー", "データ", "メディア"}
 )
@@ -81,16 +82,27 @@ class Mention:
 def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
     """True for tokens inside 「」 (brackets included); depth resets each sentence."""
     mask = [False] * len(tokens)
+    marks = [i for i, t in enumerate(tokens) if t.surface in ("「", "」")]
     depth = 0
     sentence = -1
-    for i, tok in enumerate(tokens):
+    open_at = 0
+    for i in marks:
+        tok = tokens[i]
         if tok.sentence != sentence:
             sentence, depth = tok.sentence, 0
         if tok.surface == "「":
+            if depth == 0:
+                open_at = i
             depth += 1
-        mask[i] = depth > 0
-        if tok.surface == "」" and depth:
+        elif depth:
             depth -= 1
+            if depth == 0:
+                mask[open_at : i + 1] = [True] * (i + 1 - open_at)
+    if depth:  # unclosed at the end of its sentence: up to that sentence's end
+        j = open_at
+        while j < len(tokens) and tokens[j].sentence == sentence:
+            mask[j] = True
+            j += 1
     return mask
 
 
@@ -100,12 +112,34 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
     inq = quote_mask(tokens)
     byline = surface_key(article.byline or "")
     found: list[Mention] = []
+    firsts = gazetteer.firsts
+    parens = (
+        {i for i, t in enumerate(tokens) if t.surface in "(（"}
+        if "(" in doc.text or "（" in doc.text
+        else set()
+    )
+    # Where a name can start: a gazetteer first letter, katakana (ダガロ's ダ is read as
+    # a copula), a 人名 token, or kanji just before a (reading). One cheap pass.
+    starts = [
+        i
+        for i, t in enumerate(tokens)
+        if (c := t.surface[0]) in firsts or "ァ" <= c <= "ヺ" or t.pos3 == "人名"
+    ]
+    if parens:
+        starts = sorted(set(starts) | {p - k for p in parens for k in (1, 2, 3) if p - k >= 0})
     i = 0
-    n = len(tokens)
-    while i < n:
-        end, m = _gazetteer_at(tokens, i, gazetteer)
+    for s in starts:
+        if s < i:
+            continue
+        i = s
+        tok = tokens[i]
+        if tok.pos1 not in NAME_POS and not "ァ" <= tok.surface[0] <= "ヺ":
+            continue
+        end, m = i, None
+        if tok.surface[0] in firsts:
+            end, m = _gazetteer_at(tokens, i, gazetteer)
         if m is None and end == i:
-            end, m = _span_at(tokens, i, gazetteer)
+            end, m = _span_at(tokens, i, gazetteer, parens)
         if m is not None and not (byline and _is_byline(m.surface, byline)):
             m.in_quote = inq[m.start]
             found.append(m)
@@ -141,14 +175,14 @@ def _gazetteer_at(tokens: tuple[Token, ...], i: int, gaz: Gazetteer) -> tuple[in
     if not gaz.by_surface or tokens[i].pos1 not in ("名詞", "接頭辞"):
         return i, None
     sentence = tokens[i].sentence
-    text = ""
+    prefixes = gaz.prefixes
+    key = ""
     best: tuple[int, str] | None = None
     for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
         if tokens[j].sentence != sentence:
             break
-        text += tokens[j].surface
-        key = surface_key(text)
-        if len(key) > gaz.max_chars:
+        key += surface_key(tokens[j].surface)
+        if key not in prefixes:
             break
         if key in gaz.by_surface and _boundary_ok(tokens, i, j + 1):
             best = (j + 1, key)
@@ -230,13 +264,20 @@ def _parts(tokens: tuple[Token, ...], i: int, j: int) -> list[tuple[int, int]]:
     return parts
 
 
-def _span_at(tokens: tuple[Token, ...], i: int, gaz: Gazetteer) -> tuple[int, Mention | None]:
+def _span_at(
+    tokens: tuple[Token, ...], i: int, gaz: Gazetteer, parens: set[int]
+) -> tuple[int, Mention | None]:
     tok = tokens[i]
-    if tok.is_katakana and tok.surface != "・":
+    first = tok.surface[0]
+    if "ァ" <= first <= "ヺ" and tok.is_katakana:
         return _katakana_span(tokens, i, gaz)
-    if tok.is_person_name and not tok.is_katakana:
+    if tok.pos3 == "人名" and tok.pos2 == "固有名詞" and not tok.is_katakana:
         return _kanji_span(tokens, i)
-    if tok.pos1 == "名詞" and _is_kanji(tok.surface):
+    if (
+        tok.pos1 == "名詞"
+        and (i + 1 in parens or i + 2 in parens or i + 3 in parens)
+        and _is_kanji(tok.surface)
+    ):
         return _cjk_span(tokens, i)
     return i + 1, None
 
@@ -247,6 +288,17 @@ def _katakana_span(tokens: tuple[Token, ...], i: int, gaz: Gazetteer) -> tuple[i
     while j < len(tokens) and tokens[j].is_katakana and tokens[j].sentence == sentence:
         j += 1
     run_end = j
+    if run_end == i + 1:
+        # One word: the common case (ロシア, エネルギー). Cheap exits before any context.
+        tok = tokens[i]
+        if tok.is_place or tok.surface in NOT_PERSONS or tok.surface == "・":
+            return run_end, None
+        if (
+            _is_ordinary(tok)
+            and tok.surface not in gaz.by_surface
+            and title_after(tokens, run_end) is None
+        ):
+            return run_end, None
     while j > i + 1 and tokens[j - 1].surface == "・":
         j -= 1
     parts = _parts(tokens, i, j)
@@ -462,27 +514,29 @@ def _surnames(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]) 
     taken = set()
     for m in found:
         taken.update(range(m.start, m.end))
-    longest = max(len(k) for k in forms)
+    prefixes = {k[:n] for k in forms for n in range(1, len(k) + 1)}
+    firsts = {k[0] for k in forms}
     out: list[Mention] = []
-    i = 0
     n = len(tokens)
-    while i < n:
-        if i in taken or tokens[i].pos1 != "名詞":
-            i += 1
+    i = 0
+    for start in [i for i, t in enumerate(tokens) if t.surface[0] in firsts]:
+        if start < i:
             continue
-        text = ""
+        i = start
+        if i in taken or tokens[i].pos1 != "名詞":
+            continue
+        key = ""
         hit: tuple[int, Mention] | None = None
         for j in range(i, min(n, i + 4)):
             if j in taken or tokens[j].sentence != tokens[i].sentence:
                 break
-            text += tokens[j].surface
-            if len(text) > longest:
+            key += surface_key(tokens[j].surface)
+            if key not in prefixes:
                 break
-            src = forms.get(surface_key(text))
+            src = forms.get(key)
             if src is not None and _boundary_ok(tokens, i, j + 1):
                 hit = (j + 1, src)
         if hit is None:
-            i += 1
             continue
         end, src = hit
         m = Mention(
@@ -500,7 +554,8 @@ def _anaphors(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]) 
     """同氏 / 同大統領 → the nearest earlier person (whose title fits)."""
     out: list[Mention] = []
     k = 0
-    for i, tok in enumerate(tokens):
+    for i in [i for i, t in enumerate(tokens) if t.surface[0] == "同"]:
+        tok = tokens[i]
         if tok.surface == "同氏":
             title: Title | None = Title("氏", i + 1, honorific=True)
         elif tok.surface == "同" and i + 1 < len(tokens):

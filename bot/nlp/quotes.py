@@ -91,9 +91,15 @@ def quote_spans(tokens: tuple[Token, ...]) -> list[Span]:
     return spans
 
 
-def find_quotes(doc: Document, mentions: list[Mention]) -> list[QuoteRef]:
+def find_quotes(
+    doc: Document, mentions: list[Mention], inq: list[bool] | None = None
+) -> list[QuoteRef]:
+    """The reported-speech quotes of ``doc`` with their speakers (actor ids or None).
+
+    ``inq`` is :func:`quote_mask` of the tokens when the caller has it already.
+    """
     tokens = doc.tokens
-    inq = quote_mask(tokens)
+    inq = inq if inq is not None else quote_mask(tokens)
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         if not m.in_quote:

@@ -79,12 +79,19 @@ class Title:
         return None
 
 
+_HEADS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _head in TITLE_HEADS:  # longest first, as in TITLE_HEADS
+    _HEADS_BY_LAST[_head[-1]] = (*_HEADS_BY_LAST.get(_head[-1], ()), _head)
+
+
 def title_head(text: str) -> str | None:
     """The title word ``text`` ends with (長官 for 米国防長官), or None."""
-    if text in NOT_A_TITLE_END or any(text.endswith(x) for x in NOT_A_TITLE_END):
+    if not text:
         return None
-    for head in TITLE_HEADS:
+    for head in _HEADS_BY_LAST.get(text[-1], ()):
         if text.endswith(head):
+            if any(text.endswith(x) for x in NOT_A_TITLE_END):
+                return None
             return head
     return None
 
@@ -117,7 +124,10 @@ def title_after(tokens: tuple[Token, ...], i: int) -> Title | None:
     n = len(tokens)
     if i >= n:
         return None
-    sentence = tokens[i].sentence
+    first = tokens[i]
+    if first.pos1 not in MODIFIER_POS1 and first.surface not in "(（":
+        return None  # a particle, a verb, punctuation: no title here (the usual case)
+    sentence = first.sentence
     i = _skip_paren(tokens, i) if _reading_in_parens(tokens, i) else i
     if i >= n:
         return None
