@@ -198,6 +198,15 @@ def role_before(tokens: tuple[Token, ...], start: int) -> tuple[str | None, str 
     has_no = tokens[i].surface == "の"
     if has_no:
         i -= 1
+        # 米中央情報局(CIA)のラトクリフ長官: the acronym in brackets names the body.
+        if (
+            i > 1
+            and tokens[i].surface in ")）"
+            and tokens[i - 1].surface.isascii()
+            and tokens[i - 1].surface.isalpha()
+            and tokens[i - 2].surface in "(（"
+        ):
+            return None, tokens[i - 1].surface
     j = i
     while j >= 0 and start - j <= 8 and tokens[j].sentence == sentence and _is_modifier(tokens[j]):
         j -= 1
@@ -213,17 +222,31 @@ def role_before(tokens: tuple[Token, ...], start: int) -> tuple[str | None, str 
 
 
 def _affiliation_of(phrase: tuple[Token, ...]) -> str | None:
-    """The organisation or country named by a noun phrase (ロシア, NATO, 日鉄)."""
+    """The organisation or country named by a noun phrase before の.
+
+    開催国スペイン → スペイン, クルスク州 → クルスク州, 国防省情報総局 → 国防省情報総局,
+    総合格闘技団体UFC → UFC; 同国 (a back-reference) and common nouns → None.
+    """
     if not phrase:
         return None
     last = phrase[-1]
-    if last.pos1 != "名詞" or last.pos2 == "数詞":
+    if last.pos1 not in ("名詞", "接尾辞") or last.pos2 == "数詞":
         return None
-    if last.pos2 == "固有名詞" or last.surface.isascii() or last.surface[-1] in "省府庁軍党局州国":
-        # Keep a compound together: 国防省情報総局, ロシア直接投資基金.
-        parts = [t for t in phrase if t.pos1 == "名詞" and t.pos2 != "数詞"]
-        text = "".join(t.surface for t in parts[-3:])
-        return text or None
+    if phrase[0].surface.startswith("同") or last.surface.startswith("同"):
+        return None
+    places = [k for k, t in enumerate(phrase) if t.is_place]
+    if places:
+        return "".join(t.surface for t in phrase[places[-1] :])
+    if last.pos2 == "固有名詞" or last.surface.isascii():
+        proper = len(phrase)
+        while proper > 0 and (
+            phrase[proper - 1].pos2 == "固有名詞" or phrase[proper - 1].surface.isascii()
+        ):
+            proper -= 1
+        return "".join(t.surface for t in phrase[proper:]) or None
+    if last.surface[-1] in "省府庁軍党局州":
+        # Keep a compound together: 国防省情報総局.
+        return "".join(t.surface for t in phrase[-4:])
     return None
 
 
@@ -240,5 +263,9 @@ def compose_role(
         return None
     stated = title is not None and not title.honorific
     if affiliation and stated and not role.startswith(affiliation) and title.country is None:
-        return affiliation + role
+        return SHORT_COUNTRY.get(affiliation, affiliation) + role
     return role
+
+
+SHORT_COUNTRY = {"米国": "米", "アメリカ": "米", "英国": "英", "イギリス": "英"}
+"""How a country is written in front of a title (米国務長官, not 米国国務長官)."""

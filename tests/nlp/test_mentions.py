@@ -136,6 +136,8 @@ def test_unlisted_ids_are_stable_and_romanised() -> None:
          "大統領補佐官(国家安全保障担当)", "米国"),
         ("取締役の佐藤健一氏が説明した。", None, "取締役", None),
         ("イエルマーク大統領府長官が出席した。", "yermak", "大統領府長官", "ウクライナ"),
+        ("米中央情報局(CIA)のラトクリフ長官が交渉した。", "ratcliffe", "CIA長官", "CIA"),
+        ("クルスク州のスミルノフ知事代行が報告した。", None, "クルスク州知事代行", "クルスク州"),
     ],
 )  # fmt: skip
 def test_roles_and_affiliations(
