@@ -218,17 +218,34 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-# MeCab prints one token a line with just the fields used here: surface, pos1-4,
-# lemma (feature 7) and kana (feature 17); it prints a "*" feature as an empty
-# field. Unknown words have no lemma or kana.
-_FIELDS = "%m\\t%f[0]\\t%f[1]\\t%f[2]\\t%f[3]"
+# MeCab prints each token as two lines: its surface, then the fields used here
+# (pos1-4, lemma = feature 7, kana = feature 17) separated by tabs; it prints a
+# "*" feature as an empty field. Unknown words have no lemma or kana. The field
+# line repeats a lot (one per dictionary entry), so it is split and cleaned once
+# and cached: a token then costs two strings and one dictionary lookup.
+_FIELDS = "%m\\n%f[0]\\t%f[1]\\t%f[2]\\t%f[3]"
 MECAB_ARGS = (
     "--output-format-type= "
     f"--node-format='{_FIELDS}\\t%f[7]\\t%f[17]\\n' "
     f"--unk-format='{_FIELDS}\\t\\t\\n' "
     "--eos-format='EOS\\n'"
 )
-_COLUMNS = 7
+_FEATURE_CACHE_LIMIT = 200_000
+
+Features = tuple[str, str, str, str, str, str]
+"""(lemma, pos1, pos2, pos3, pos4, reading); an empty lemma means "the surface"."""
+
+
+def _features(line: str) -> Features:
+    """The cleaned fields of one MeCab field line (see :data:`MECAB_ARGS`)."""
+    fields = line.split("\t")
+    if len(fields) != 6:
+        raise RuntimeError(f"unexpected MeCab output line {line!r}")
+    pos1, pos2, pos3, pos4, lemma, reading = fields
+    dash = lemma.find("-")
+    if dash > 0:
+        lemma = lemma[:dash]  # 露-Russia → 露
+    return (lemma, pos1 or "*", pos2 or "*", pos3 or "*", pos4 or "*", reading)
 
 
 class Tokenizer:
@@ -237,6 +254,7 @@ class Tokenizer:
     def __init__(self) -> None:
         self._tagger = fugashi.Tagger(MECAB_ARGS)
         self._lock = threading.Lock()
+        self._features: dict[str, Features] = {}
 
     def parse(self, text: str) -> Document:
         """Tokenise ``text`` into a :class:`Document` of sentences and tokens."""
@@ -251,14 +269,13 @@ class Tokenizer:
                 self._tokens_into(norm[s:e], s, si, starts, ends, tokens)
         return Document(text, tuple(tokens), tuple(sentences))
 
-    def _rows(self, text: str) -> list[list[str]]:
-        """MeCab's rows for ``text``: [surface, pos1, pos2, pos3, pos4, lemma, kana]."""
-        rows = [line.split("\t") for line in self._tagger.parse(text).split("\n")]
-        out = [r for r in rows if len(r) == _COLUMNS]
-        if len(out) != len(rows) - 1:  # every line but the closing EOS
-            bad = next(r for r in rows[:-1] if len(r) != _COLUMNS)
-            raise RuntimeError(f"unexpected MeCab output line {chr(9).join(bad)!r}")
-        return out
+    def _lines(self, text: str) -> list[str]:
+        """MeCab's output for ``text``: surface and field lines, alternating."""
+        lines = self._tagger.parse(text).split("\n")
+        if lines[-1] != "EOS" or len(lines) % 2 != 1:
+            raise RuntimeError(f"unexpected MeCab output for {text[:40]!r}")
+        lines.pop()
+        return lines
 
     def _tokens_into(
         self,
@@ -273,27 +290,29 @@ class Tokenizer:
         find = chunk.find
         make = tuple.__new__
         append = out.append
-        for surface, pos1, pos2, pos3, pos4, lemma, reading in self._rows(chunk):
+        cache = self._features
+        if len(cache) > _FEATURE_CACHE_LIMIT:
+            cache.clear()
+        it = iter(self._lines(chunk))
+        for surface, line in zip(it, it, strict=True):
+            feats = cache.get(line)
+            if feats is None:
+                feats = cache[line] = _features(line)
+            lemma, pos1, pos2, pos3, pos4, reading = feats
             at = find(surface, pos)
             if at < 0:
                 at = pos
             pos = at + len(surface)
-            if not lemma:
-                lemma = surface
-            else:
-                dash = lemma.find("-")
-                if dash > 0:
-                    lemma = lemma[:dash]
             append(
                 make(
                     Token,
                     (
                         surface,
-                        lemma,
-                        pos1 or "*",
-                        pos2 or "*",
-                        pos3 or "*",
-                        pos4 or "*",
+                        lemma or surface,
+                        pos1,
+                        pos2,
+                        pos3,
+                        pos4,
                         reading,
                         starts[base + at],
                         ends[base + pos - 1] if pos > at else starts[base + at],
@@ -306,7 +325,7 @@ class Tokenizer:
         """Just the surfaces of NFKC-normalised text: for full-text indexing and queries."""
         norm = normalize(text)[0]
         with self._lock:
-            return [row[0] for row in self._rows(norm)]
+            return self._lines(norm)[::2]
 
 
 _shared: Tokenizer | None = None
