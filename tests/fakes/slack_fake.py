@@ -55,6 +55,7 @@ class SlackFake:
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     channel_errors: dict[str, str] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)
+    history_error: str | None = None  # e.g. "missing_scope" for conversations.history
     _rate_limit: list[int] = field(default_factory=list)
     _fail_status: list[int] = field(default_factory=list)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -199,6 +200,11 @@ class SlackFake:
             if user is None:
                 return 200, {"ok": False, "error": "user_not_found"}, {}
             return 200, {"ok": True, "user": self._user_json(user)}, {}
+        if method == "conversations.history":
+            channel = args.get("channel", "")
+            if err := self._channel_error(channel) or self.history_error:
+                return 200, {"ok": False, "error": err}, {}
+            return 200, {"ok": True, "messages": self._history(channel, args)}, {}
         if method == "conversations.info":
             channel = args.get("channel", "")
             if err := self._channel_error(channel):
@@ -237,7 +243,22 @@ class SlackFake:
             return 200, {"ok": False, "error": "invalid_blocks"}, {}
         ts = self._next_ts()
         message = {"type": "message", "ts": ts, "text": args.get("text", ""), "blocks": blocks}
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
         return 200, {"ok": True, "channel": channel, "ts": ts, "message": message}, {}
+
+    def _history(self, channel: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Messages posted to ``channel``, newest first, metadata only when asked for."""
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        out = []
+        for call in reversed(self.calls_to("chat.postMessage")):
+            message = call.response.get("message")
+            if call.response.get("ok") and call.args.get("channel") == channel and message:
+                item = dict(message)
+                if not with_meta:
+                    item.pop("metadata", None)
+                out.append(item)
+        return out[: int(args.get("limit", 100))]
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"

@@ -192,18 +192,25 @@ async def start_slack(
     client = make_client(token, getattr(secrets, "slack_api_url", None))
     await _check_token(client.auth_test(), "SLACK_BOT_TOKEN")
     deps = deps_from(services, parse_admins(getattr(secrets, "slack_admins", "")))
-    deps.transport = SlackTransport(client, notice_users=sorted(deps.admins))
+    row = await deps.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM outbox")
+    deps.transport = SlackTransport(
+        client, notice_users=sorted(deps.admins), resume_below=int(row[0]) if row else 0
+    )
     app = build_app(deps, client, signing_secret, socket_mode=bool(app_token))
     handle = SlackHandle(app=app, client=client, transport=deps.transport, deps=deps, mode="http")
     if app_token:
         handle.mode = "socket"
-        handle._socket = AsyncSocketModeHandler(app, app_token, web_client=client)
         # Ask for the WebSocket URL here: slack_sdk would retry a refused app token forever.
         opened = await _check_token(
             client.apps_connections_open(app_token=app_token), "SLACK_APP_TOKEN"
         )
+        handle._socket = AsyncSocketModeHandler(app, app_token, web_client=client)
         handle._socket.client.wss_uri = opened["url"]
-        await handle._socket.connect_async()
+        try:
+            await handle._socket.connect_async()
+        except BaseException:
+            await handle.close()
+            raise
         log.info("slack: connected in Socket Mode")
         return handle
     runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)

@@ -13,6 +13,14 @@ once, here:
 - HTTP 5xx, ``internal_error``/``fatal_error``/``service_unavailable``, network
   errors and timeouts → ``'retry'``.
 - anything else (``invalid_blocks``, ``invalid_auth`` …) → ``'fatal'``.
+
+Slack has no nonce, so a crash between a successful post and the outbox's
+``sent`` mark would repost after a restart. Each message therefore carries
+the outbox nonce in its message metadata, and for rows that were already
+owed when this process started (``nb<id>`` with id ≤ :attr:`resume_below`)
+the transport first looks for that nonce in the channel's recent history and
+returns the existing message instead of posting again. Without the history
+scopes the check is skipped (logged once) and the post goes ahead.
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ GONE_ERRORS = frozenset(
         "cannot_reply_to_message",
     }
 )
+EVENT_TYPE = "newsbot_delivery"
+HISTORY_LIMIT = 200
 RETRY_ERRORS = frozenset(
     {
         "ratelimited",
@@ -118,10 +128,13 @@ class SlackTransport:
         max_rate_retries: int = 3,
         max_wait: float = 30.0,
         notice_users: list[str] | None = None,
+        resume_below: int = 0,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.client = client
         self.notice_users = list(notice_users or [])
+        self.resume_below = resume_below
+        self._history_ok = True
         self.max_rate_retries = max_rate_retries
         self.max_wait = max_wait
         self._sleep = sleep
@@ -143,8 +156,20 @@ class SlackTransport:
             except (TimeoutError, aiohttp.ClientError, OSError) as err:
                 raise DeliveryError("retry", None, f"{type(err).__name__}: {err}") from err
 
-    async def post(self, channel_id: str, message: Message) -> str:
-        """Post a message with mentions and link-unfurling off; returns the message ts."""
+    async def post(self, channel_id: str, message: Message, nonce: str | None = None) -> str:
+        """Post a message with mentions and link-unfurling off; returns the message ts.
+
+        ``nonce`` (an outbox nonce) goes into the message metadata; when the row
+        may have been posted before a restart, an existing message is reused.
+        """
+        if nonce is not None and self._may_be_posted(nonce):
+            found = await self._find_posted(channel_id, nonce)
+            if found is not None:
+                log.info("slack: %s was already posted to %s before a restart", nonce, channel_id)
+                return found
+        extra: dict[str, Any] = {}
+        if nonce is not None:
+            extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"nonce": nonce}}
         response = await self._call(
             self.client.chat_postMessage,
             channel=channel_id,
@@ -154,15 +179,46 @@ class SlackTransport:
             unfurl_media=False,
             link_names=False,
             parse="none",
+            **extra,
         )
         return str(response.get("ts") or "")
 
+    def _may_be_posted(self, nonce: str) -> bool:
+        """True for rows owed before this process started (a crash may have hit mid-send)."""
+        number = nonce.removeprefix("nb").split("-", 1)[0]
+        return self._history_ok and number.isdigit() and int(number) <= self.resume_below
+
+    async def _find_posted(self, channel_id: str, nonce: str) -> str | None:
+        """The ts of a recent message in the channel that carries ``nonce``, if any."""
+        try:
+            response = await self._call(
+                self.client.conversations_history,
+                channel=channel_id,
+                limit=HISTORY_LIMIT,
+                include_all_metadata=True,
+            )
+        except DeliveryError as err:
+            if err.detail == "missing_scope":
+                self._history_ok = False
+                log.warning(
+                    "slack: no channels:history/groups:history scope; after a crash a message"
+                    " sent just before it may be posted twice"
+                )
+            return None
+        for msg in response.get("messages") or []:
+            meta = msg.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == EVENT_TYPE and payload.get("nonce") == nonce:
+                return str(msg.get("ts") or "")
+        return None
+
     async def send_alert(self, channel_id: str, alert: AlertView, nonce: str) -> str:
-        """Post one alert. Slack has no nonce; the outbox's at-least-once is as good as it gets."""
-        return await self.post(channel_id, alert_message(alert))
+        return await self.post(channel_id, alert_message(alert), nonce)
 
     async def send_digest(self, channel_id: str, digest: DigestView, nonce: str) -> list[str]:
-        return [await self.post(channel_id, m) for m in digest_messages(digest)]
+        """Post every part of the digest; part ``i`` carries the nonce ``<nonce>-<i>``."""
+        messages = digest_messages(digest)
+        return [await self.post(channel_id, m, f"{nonce}-{i}") for i, m in enumerate(messages)]
 
     async def notify(self, channel_id: str, guild_id: str | None, text: str) -> bool:
         """Tell the workspace's configured admins by direct message; False when there are none.

@@ -109,6 +109,8 @@ async def test_unsized_digest_is_split_not_cut(
     ids = await slack.transport.send_digest(CHANNEL, DigestView.from_dict(view.to_dict()), "nb1")
     posts = fake.posts(CHANNEL)
     assert len(ids) == len(posts) > 1
+    nonces = [p["metadata"]["event_payload"]["nonce"] for p in posts]
+    assert nonces == [f"nb1-{i}" for i in range(len(posts))]
     for post in posts:
         check_message(post["blocks"])
     everything = json.dumps([p["blocks"] for p in posts], ensure_ascii=False)

@@ -7,6 +7,7 @@ app against the Slack fake; the seed file goes through the real ingest.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,6 +30,16 @@ from tests.fakes.slack_fake import SlackFake
 from tests.transports.slack.slack_support import ADMIN, CHANNEL, SIGNING_SECRET, SlackClient
 
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_c0298d739a49e9f8.txt"
+
+
+async def sent_rows(db: Database, expected: int) -> list[outbox.OutboxRow]:
+    """The alert rows once ``expected`` of them are marked sent (the mark follows the post)."""
+    for _ in range(600):
+        rows = await outbox.list_rows(db, kind="alert")
+        if sum(r.status == "sent" for r in rows) >= expected:
+            return rows
+        await asyncio.sleep(0.05)
+    return await outbox.list_rows(db, kind="alert")
 
 
 @pytest.fixture
@@ -90,7 +101,7 @@ async def test_one_outbox_two_platforms(
 
         await fake.wait_for(lambda: len(fake.posts(CHANNEL)) == 2, timeout=30)
         await discord_fake.wait_for(lambda: len(discord_fake.messages_in(d_channel)) == 2, 30)
-        rows = await outbox.list_rows(db, kind="alert")
+        rows = await sent_rows(db, expected=4)
         assert sorted((r.platform, r.status) for r in rows) == [
             ("discord", "sent"),
             ("discord", "sent"),
