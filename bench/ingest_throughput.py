@@ -148,7 +148,7 @@ async def _stages(paths: list[Path], workdir: Path, pipeline: Pipeline) -> dict[
         Analyzed(Analysis(topics=tp, actors=pe[0], quotes=pe[1]), d)
         for d, tp, pe in zip(docs, topics, people, strict=True)
     )
-    db_path = workdir / "stages.db"
+    db_path = workdir / f"stages-{time.monotonic_ns()}.db"
     settings = load_settings(REPO / "config", db_path, env={"NEWSBOT_SEEDS": ""})
     db = await open_database(db_path)
     try:
@@ -180,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
-    ap.add_argument("--profile", type=Path, help="also profile one pipeline run (pyinstrument)")
+    ap.add_argument(
+        "--profile", type=Path, help="also profile the stages with pyinstrument (HTML file)"
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
@@ -245,11 +247,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name:16s} {secs:6.2f} s  {100 * secs / total:5.1f} %")
 
         if args.profile:
+            # The stages run in this thread (the ingest itself analyses in a worker
+            # thread, which pyinstrument does not see); SQLite's own thread is not shown.
             from pyinstrument import Profiler
 
             profiler = Profiler(async_mode="disabled")
             profiler.start()
-            pipeline_run(paths, workdir, pipeline)
+            asyncio.run(_stages(paths, workdir, pipeline))
             profiler.stop()
             args.profile.write_text(profiler.output_html(), encoding="utf-8")
             print(profiler.output_text(unicode=True, color=False, show_all=False))
