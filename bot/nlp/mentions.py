@@ -125,8 +125,10 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
         for i, t in enumerate(tokens)
         if (c := t.surface[0]) in firsts or "ァ" <= c <= "ヺ" or t.pos3 == "人名"
     ]
-    if parens:
-        starts = sorted(set(starts) | {p - k for p in parens for k in (1, 2, 3) if p - k >= 0})
+    shi = [i for i, t in enumerate(tokens) if t.surface == "氏"] if "氏" in doc.text else []
+    anchors = [*parens, *shi]
+    if anchors:
+        starts = sorted(set(starts) | {p - k for p in anchors for k in (1, 2, 3) if p - k >= 0})
     i = 0
     for s in starts:
         if s < i:
@@ -279,6 +281,39 @@ def _span_at(
         and _is_kanji(tok.surface)
     ):
         return _cjk_span(tokens, i)
+    if tok.pos1 == "名詞" and _is_kanji(tok.surface):
+        return _kanji_before_shi(tokens, i)
+    return i + 1, None
+
+
+NOT_NAMES_BEFORE_SHI = frozenset({"同", "両", "各", "諸", "源", "平", "某", "故", "貴", "彼"})
+
+
+def _kanji_before_shi(tokens: tuple[Token, ...], i: int) -> tuple[int, Mention | None]:
+    """朴志遠氏: kanji the dictionary does not know as a name, right before 氏."""
+    if i > 0 and tokens[i - 1].pos1 == "名詞" and _is_kanji(tokens[i - 1].surface):
+        return i + 1, None  # inside a longer compound
+    for e in range(i + 1, min(len(tokens), i + 4)):
+        if tokens[e].surface == "氏":
+            name = tokens[i:e]
+            chars = sum(len(t.surface) for t in name)
+            if (
+                2 <= chars <= 4
+                and all(t.pos1 in ("名詞", "接尾辞") and _is_kanji(t.surface) for t in name)
+                and name[0].surface not in NOT_NAMES_BEFORE_SHI
+                and not any(t.is_place for t in name)
+            ):
+                m = Mention(key="", start=i, end=e, sentence=tokens[i].sentence,
+                            surface=text_of(tokens, i, e))  # fmt: skip
+                m.title = Title("氏", e + 1, honorific=True)
+                m.prefix_role, m.affiliation = role_before(tokens, i)
+                m.reading = "".join(t.reading for t in name)
+                first = name[0]
+                m.key = unlisted_id(first.reading if len(name) > 1 else m.reading, m.surface)
+                return e + 1, m
+            break
+        if not _is_kanji(tokens[e].surface):
+            break
     return i + 1, None
 
 

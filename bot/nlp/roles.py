@@ -31,6 +31,8 @@ TITLE_HEADS: tuple[str, ...] = tuple(
             "教師", "教授", "隊員", "富豪", "実業家", "商人", "弁護士", "将軍", "司祭",
             "王子", "女王", "王妃", "首席", "副首席", "上級代表", "委員", "事務局長",
             "大臣補佐官", "報道局長", "剣士", "作家", "俳優", "歌手", "研究員", "職員",
+            "部長", "室長", "次長", "所長", "院長", "会頭", "主任", "指揮官", "司令長官",
+            "幹部", "元高官", "検事", "裁判官", "州知事", "副知事", "知事代行",
         },
         key=len,
         reverse=True,
@@ -195,6 +197,10 @@ def role_before(tokens: tuple[Token, ...], start: int) -> tuple[str | None, str 
     if i < 0:
         return None, None
     sentence = tokens[start].sentence
+    if tokens[i].surface == "、" and i > 0:
+        # Apposition: 元高官、朴志遠氏 (a role only; the affiliation stays unclear).
+        role, _aff = role_before(tokens, i)
+        return role, None
     has_no = tokens[i].surface == "の"
     if has_no:
         i -= 1

@@ -44,6 +44,8 @@ def people(text: str, gaz: Gazetteer = GAZ, byline: str | None = None) -> dict[s
         ("長谷川一郎外相は会談後に語った。", {"長谷川一郎"}),
         ("山口氏は反対した。", {"山口"}),
         ("李明浩(イ・ミョンホ)統一相が訪米した。", {"李明浩"}),
+        ("元高官、朴志遠氏は指摘した。", {"朴志遠"}),  # kanji the dictionary does not know
+        ("同氏と両氏が会った。", set()),
         # Not persons: places, organisations, ordinary words, institutions.
         ("ロシア大統領府は声明を出した。", set()),
         ("トランプのカードで遊んだ。", set()),
@@ -138,6 +140,8 @@ def test_unlisted_ids_are_stable_and_romanised() -> None:
         ("イエルマーク大統領府長官が出席した。", "yermak", "大統領府長官", "ウクライナ"),
         ("米中央情報局(CIA)のラトクリフ長官が交渉した。", "ratcliffe", "CIA長官", "CIA"),
         ("クルスク州のスミルノフ知事代行が報告した。", None, "クルスク州知事代行", "クルスク州"),
+        ("金与正(キム・ヨジョン)朝鮮労働党副部長が談話を出した。", "kim-yo-jong",
+         "朝鮮労働党副部長", "北朝鮮"),
     ],
 )  # fmt: skip
 def test_roles_and_affiliations(
