@@ -271,6 +271,8 @@ class Tokenizer:
 
     def _lines(self, text: str) -> list[str]:
         """MeCab's output for ``text``: surface and field lines, alternating."""
+        if "\x00" in text:  # MeCab reads C strings: a NUL would end the text there
+            text = text.replace("\x00", " ")
         lines = self._tagger.parse(text).split("\n")
         if lines[-1] != "EOS" or len(lines) % 2 != 1:
             raise RuntimeError(f"unexpected MeCab output for {text[:40]!r}")
