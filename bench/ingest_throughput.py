@@ -27,6 +27,7 @@ import gc
 import hashlib
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -238,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{', '.join(f'{x:.3f}' for x in ratios)}), {med(cpu_ratios):.3f} CPU "
             f"(rounds {', '.join(f'{x:.3f}' for x in cpu_ratios)}); target >= 0.5"
         )
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process {peak:.0f} MB (MeCab's dictionary is memory-mapped)")
 
         if not args.no_stages:
             stages = asyncio.run(_stages(paths, workdir, pipeline))
