@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from bot.services.errors import UserError
 from bot.services.subscriptions import SubscriptionService, describe
 from bot.storage import subscriptions as store
 from bot.storage.db import Database
+from bot.storage.subscriptions import Subscription
 
 NOW = datetime(2025, 2, 13, tzinfo=UTC)
 
@@ -145,19 +147,31 @@ async def test_describe_in_plain_words(service: SubscriptionService) -> None:
 async def test_changes_while_another_task_holds_a_transaction(
     service: SubscriptionService, db: Database
 ) -> None:
-    """The connection is shared with the ingest: a change mid-ingest must not fail."""
+    """The connection is shared with the ingest: a change mid-ingest waits, then lands.
+
+    It must neither fail nor join the ingest's transaction (and vanish with its rollback).
+    """
     started, release = asyncio.Event(), asyncio.Event()
 
     async def ingest() -> None:
-        async with db.transaction():
-            started.set()
-            await release.wait()
+        with contextlib.suppress(RuntimeError):
+            async with db.transaction():
+                started.set()
+                await release.wait()
+                raise RuntimeError("ingest failed and rolls back")
+
+    async def change() -> Subscription:
+        sub = await service.subscribe("discord", "c1", None, "nato", is_admin=True)
+        assert await service.pause("discord", "c1", "HTTP 403")
+        return sub
 
     task = asyncio.create_task(ingest())
     await started.wait()
-    sub = await service.subscribe("discord", "c1", None, "nato", is_admin=True)
-    assert await service.pause("discord", "c1", "HTTP 403")
+    changing = asyncio.create_task(change())
+    await asyncio.sleep(0.05)
+    assert not changing.done()
     release.set()
     await task
+    sub = await changing
     stored = await service.get("discord", "c1")
     assert stored is not None and stored.topics == sub.topics and stored.paused
