@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.services.errors import UserError
@@ -73,7 +74,7 @@ async def reply(
             if getattr(response, "status_code", 200) < 400:
                 continue
             log.warning("response_url answered HTTP %s", response.status_code)
-        except (ValueError, OSError, SlackApiError) as err:
+        except (ValueError, OSError, TimeoutError, aiohttp.ClientError, SlackApiError) as err:
             log.warning("response_url failed (%s); trying chat.postEphemeral", err)
         transport = deps_of(context).transport
         if transport is not None:
@@ -110,7 +111,7 @@ async def is_slack_admin(client: Any, admins: frozenset[str], user_id: str) -> b
         return True
     try:
         response = await client.users_info(user=user_id)
-    except (SlackApiError, OSError) as err:
+    except (SlackApiError, OSError, TimeoutError, aiohttp.ClientError) as err:
         log.warning("users.info for %s failed: %s", user_id, err)
         return False
     user = response.get("user") or {}
