@@ -108,10 +108,20 @@ def romanize_name(name: str) -> str:
 
 
 def fold(text: str) -> str:
-    """NFKC, lowercase, strip accents: the form names are compared in."""
+    """NFKC, lowercase, accents stripped from Latin letters (Sánchez → sanchez),
+    hiragana as katakana (ぺすこふ → ペスコフ); kana voicing marks are kept."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    out: list[str] = []
+    for c in text:
+        if "ぁ" <= c <= "ゖ":
+            out.append(chr(ord(c) + 0x60))
+        elif ord(c) < 0x250:
+            out.append(
+                "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+            )
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 _DIGRAPH_SUBS = (
@@ -162,8 +172,8 @@ def name_key(name: str) -> str:
     f = fold(name)
     if not f:
         return ""
-    if is_katakana_name(name.strip()):
-        f = hepburn(name.strip(), for_key=True)
+    if is_katakana_name(f):
+        f = hepburn(f, for_key=True)
     letters = re.sub(r"[^a-z]", "", f)
     if not letters or len(letters) < len(re.sub(r"[\s\-'.・]", "", f)):
         # Not (only) Latin letters: kanji, hangul, mixed. Compare as written.
@@ -243,8 +253,8 @@ Row = tuple[str, str, str]
 def spelled(name: str) -> str:
     """A name as plain lowercase letters: Latin folded, katakana romanised."""
     f = fold(name)
-    if is_katakana_name(name.strip()):
-        f = hepburn(name.strip())
+    if is_katakana_name(f):
+        f = hepburn(f)
     return re.sub(r"[^a-z]", "", f) if f.isascii() else re.sub(r"[\s・=＝]", "", f)
 
 

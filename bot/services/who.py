@@ -28,6 +28,8 @@ RECENT_ARTICLES = 200
 KEY_ALPHABET = "bdghkmnprst"
 """Letters a phonetic key can contain (see names.name_key)."""
 MAX_CANDIDATES = 10
+MAX_QUERY = 100
+"""Longer input is cut: no name is that long, and the near-miss search grows with it."""
 
 
 @dataclass(slots=True)
@@ -52,7 +54,7 @@ class WhoResult:
 
 async def who(db: Database, query: str, *, limit_quotes: int = 5) -> WhoResult:
     """Look ``query`` up (a name in any script, or an actor id from autocomplete)."""
-    text = " ".join(query.split())
+    text = " ".join(query.split())[:MAX_QUERY]
     if not text:
         return WhoResult(query, "unknown")
     row = await db.fetchone("SELECT id FROM actors WHERE id = ?", (text,))
@@ -227,7 +229,7 @@ async def autocomplete(db: Database, prefix: str, limit: int = 25) -> list[tuple
     Matches stored spellings by prefix (ペス, 岸, Pes, pes) and phonetic keys by
     prefix (``pesk`` → ペスコフ); the most written-about people come first.
     """
-    text = " ".join(prefix.split())
+    text = " ".join(prefix.split())[:MAX_QUERY]
     if not text:
         return []
     ids: set[str] = set()

@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlp.names import (
     build_index,
+    fold,
     hepburn,
     name_key,
     name_variants,
@@ -76,6 +77,16 @@ def test_english_and_katakana_share_a_key(english: str, katakana: str) -> None:
 def test_query_key_variants_cover_spelling_habits(english: str, katakana: str) -> None:
     assert name_key(katakana) in query_keys(english)
     assert name_key(katakana) != name_key(english)
+
+
+@pytest.mark.parametrize("query", ["ﾍﾟｽｺﾌ", "ぺすこふ", "Ｐｅｓｋｏｖ", " peskov ", "PESKOV"])
+def test_width_case_and_hiragana_do_not_matter(query: str) -> None:
+    assert name_key(query) == name_key("ペスコフ")
+
+
+def test_fold_keeps_kana_voicing_but_strips_latin_accents() -> None:
+    assert fold("ペスコフ") == "ペスコフ"
+    assert fold("Erdoğan Sánchez") == "erdogan sanchez"
 
 
 def test_keys_of_different_names_differ() -> None:

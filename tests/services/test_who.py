@@ -177,3 +177,12 @@ async def test_people_outside_the_gazetteer_are_found_by_romaji(
     assert (await who(db, "コワレンコ")).actor["id"] == result.actor["id"]
     assert (await who(db, "hasegawa")).actor["name_ja"] == "長谷川一郎"
     assert (await who(db, "長谷川")).actor["name_ja"] == "長谷川一郎"
+
+
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "x" * 5000, "🙂", "ﾍﾟｽｺﾌ", "ぺすこふ"])
+async def test_odd_input_is_answered_not_crashed(seeded: Database, query: str) -> None:
+    result = await who(seeded, query)
+    assert result.status in ("found", "ambiguous", "unknown")
+    assert isinstance(await autocomplete(seeded, query), list)
+    if query in ("ﾍﾟｽｺﾌ", "ぺすこふ"):
+        assert result.actor["id"] == "peskov"
