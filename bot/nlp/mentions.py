@@ -153,6 +153,7 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
     found.extend(_surnames(tokens, inq, found))
     found.sort(key=lambda m: m.start)
     found.extend(_anaphors(tokens, inq, found))
+    found.extend(_title_refs(tokens, inq, found))
     found.sort(key=lambda m: m.start)
     return found
 
@@ -621,7 +622,54 @@ def _anaphors(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]) 
     return out
 
 
-def _has_title(m: Mention, head: str) -> bool:
-    if m.title is not None and not m.title.honorific and m.title.text.endswith(head):
-        return True
-    return m.entry is not None and any(head in r for r in m.entry.roles)
+def _has_title(m: Mention, head: str, *, stated_only: bool = False) -> bool:
+    """Whether ``m`` is titled ``head`` in the article (or, unless ``stated_only``, in
+    the gazetteer: 同大統領 after a bare プーチン)."""
+    if m.title is not None and not m.title.honorific:
+        return m.title.text.split("(")[0].endswith(head)
+    if stated_only or m.entry is None:
+        return False
+    return any(r.split("(")[0].endswith(head) for r in m.entry.roles)
+
+
+TITLE_REF_NEXT = frozenset({"は", "が", "も", "「"})
+
+
+def _title_refs(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]) -> list[Mention]:
+    """首相は「…」 after 石破茂首相: a bare title for the one person in the article
+    who was given it. Two people with that title (two presidents) → nobody."""
+    out: list[Mention] = []
+    named = [m for m in found if m.kind != "anaphor" and not m.in_quote]
+    if not named:
+        return out
+    heads = {
+        title_head(m.title.text.split("(")[0]) for m in named if m.title and not m.title.honorific
+    }
+    heads &= STRONG_TITLES
+    if not heads:
+        return out
+    taken = set()
+    for m in found:
+        taken.update(range(m.start, m.after))
+    for i, tok in enumerate(tokens):
+        if tok.surface not in heads or i in taken or inq[i]:
+            continue
+        prev = tokens[i - 1] if i > 0 else None
+        if prev is not None and prev.sentence == tok.sentence and prev.pos1 != "補助記号":
+            continue  # part of a longer phrase (ロシアの大統領, 前首相, 副大統領)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or nxt.surface not in TITLE_REF_NEXT or nxt.sentence != tok.sentence:
+            continue
+        keys = {
+            m.key for m in named if m.start < i and _has_title(m, tok.surface, stated_only=True)
+        }
+        if len(keys) != 1:
+            continue
+        src = next(m for m in named if m.key in keys)
+        out.append(
+            Mention(
+                key=src.key, start=i, end=i, sentence=tok.sentence, surface=tok.surface,
+                entry=src.entry, title=Title(tok.surface, i + 1), in_quote=False, kind="anaphor",
+            )
+        )  # fmt: skip
+    return out

@@ -60,6 +60,11 @@ def quotes(
         # Short utterances still count when reported.
         (["トランプ氏は質問に「ひどい」と答えた。"], [("ひどい", "trump")]),
         (["赤沢経済再生相はXに「任務完了」と投稿した。"], [("任務完了", "akazawa")]),
+        # A bare title for the one person given it in the article.
+        (["石破茂首相は会見した。", "首相は「最も低い数字だ」と胸を張った。"],
+         [("最も低い数字だ", "ishiba")]),
+        (["ゼレンスキー大統領は演説した。「一歩も引かない」と力を込めた。"],
+         [("一歩も引かない", "zelensky")]),
     ],
 )  # fmt: skip
 def test_attributed(paragraphs: list[str], expected: list[tuple[str, str | None]]) -> None:
@@ -79,6 +84,11 @@ def test_attributed(paragraphs: list[str], expected: list[tuple[str, str | None]
         (["ロシア外務省は「受け入れられない」と反発した。"], [("受け入れられない", None)]),
         (["ゼレンスキー氏は演説した。両首脳は「協力を深める」と確認した。"],
          [("協力を深める", None)]),
+        # The bare title fits two people, or a different (unnamed) person: nobody.
+        (["スターマー英首相と石破首相が会談した。首相は「協力する」と述べた。"],
+         [("協力する", None)]),
+        (["トランプ大統領は演説した。副大統領は「支持する」と述べた。"], [("支持する", None)]),
+        (["ネタニヤフ首相の事務所は声明で「撤退はない」と発表した。"], [("撤退はない", None)]),
         # An organisation becomes the topic: the earlier person does not carry over.
         (["ラブロフ外相は会談した。ロシア外務省は声明で「誠意ある対応だ」と評価した。"],
          [("誠意ある対応だ", None)]),
