@@ -120,10 +120,12 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
     )
     # Where a name can start: a gazetteer first letter, katakana (ダガロ's ダ is read as
     # a copula), a 人名 token, or kanji just before a (reading). One cheap pass.
+    prefixes = gazetteer.prefixes
     starts = [
         i
         for i, t in enumerate(tokens)
-        if (c := t.surface[0]) in firsts or "ァ" <= c <= "ヺ" or t.pos3 == "人名"
+        if ((c := t.surface[0]) in firsts or "ァ" <= c <= "ヺ" or t.pos3 == "人名")
+        and (t.pos3 != "地名" or t.surface in prefixes)  # ロシア no; イスラエル・カッツ yes
     ]
     shi = [i for i, t in enumerate(tokens) if t.surface == "氏"] if "氏" in doc.text else []
     anchors = [*parens, *shi]
@@ -651,8 +653,9 @@ def _title_refs(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]
     taken = set()
     for m in found:
         taken.update(range(m.start, m.after))
-    for i, tok in enumerate(tokens):
-        if tok.surface not in heads or i in taken or inq[i]:
+    for i in [i for i, t in enumerate(tokens) if t.surface in heads]:
+        tok = tokens[i]
+        if i in taken or inq[i]:
             continue
         prev = tokens[i - 1] if i > 0 else None
         if prev is not None and prev.sentence == tok.sentence and prev.pos1 != "補助記号":
