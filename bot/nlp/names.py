@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Hepburn for katakana. Two-character combinations first, then single characters.
 _DIGRAPHS = {
@@ -163,6 +164,7 @@ def _latin_key(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The phonetic key of a name in any script.
 

@@ -10,6 +10,8 @@ counting over all articles.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.models import ActorRef, QuoteRef
 from bot.nlp.names import name_key, name_variants
 from bot.storage.db import Database
@@ -43,19 +45,21 @@ async def save_people(
     the same article is saved again with a different cast or date.
     """
     old_rows = await db.fetchall(
-        "SELECT actor_id FROM article_actors WHERE article_id = ?", (article_id,)
+        "DELETE FROM article_actors WHERE article_id = ? RETURNING actor_id", (article_id,)
     )
     old_ids = {row[0] for row in old_rows}
     merged: dict[str, ActorRef] = {}
     for actor in actors:
-        if actor.id in merged:
-            merged[actor.id].mentions += actor.mentions
+        if actor.id in merged:  # never mutate the caller's analysis
+            merged[actor.id] = replace(
+                merged[actor.id], mentions=merged[actor.id].mentions + actor.mentions
+            )
         else:
             merged[actor.id] = actor
     new_ids = set(merged)
 
-    await db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-    await db.execute("DELETE FROM article_actors WHERE article_id = ?", (article_id,))
+    if old_ids:
+        await db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
 
     # A handful of executemany calls per article, whatever the cast: every call is a
     # thread hop in aiosqlite, and ingest throughput depends on it.
@@ -101,28 +105,23 @@ async def save_people(
             for a in merged.values()
         ],
     )
-    await db.executemany(
-        "INSERT INTO quotes (article_id, actor_id, text, sentence) VALUES (?, ?, ?, ?)",
-        [
-            (article_id, q.speaker if q.speaker in new_ids else None, q.text, q.sentence)
-            for q in quotes
-        ],
-    )
-    await db.executemany(
-        "UPDATE actors SET article_count = article_count + 1 WHERE id = ?",
-        [(i,) for i in sorted(new_ids - old_ids)],
-    )
-    await db.executemany(
-        "UPDATE actors SET article_count = MAX(article_count - 1, 0) WHERE id = ?",
-        [(i,) for i in sorted(old_ids - new_ids)],
-    )
-    # last_seen is a max over an indexed column: O(log n) per actor, also when the
-    # article's date moved or the actor left it.
+    if quotes:
+        await db.executemany(
+            "INSERT INTO quotes (article_id, actor_id, text, sentence) VALUES (?, ?, ?, ?)",
+            [
+                (article_id, q.speaker if q.speaker in new_ids else None, q.text, q.sentence)
+                for q in quotes
+            ],
+        )
+    # Counts change only for actors who joined or left; last_seen is a max over an
+    # indexed column (O(log n)), right also when the article's date moved.
+    delta = {i: 1 for i in new_ids - old_ids} | {i: -1 for i in old_ids - new_ids}
     await db.executemany(
         """
-        UPDATE actors SET last_seen = (
-            SELECT MAX(seen_at) FROM article_actors WHERE actor_id = ?
-        ) WHERE id = ?
+        UPDATE actors SET
+            article_count = MAX(article_count + ?, 0),
+            last_seen = (SELECT MAX(seen_at) FROM article_actors WHERE actor_id = ?)
+        WHERE id = ?
         """,
-        [(i, i) for i in sorted(new_ids | old_ids)],
+        [(delta.get(i, 0), i, i) for i in sorted(new_ids | old_ids)],
     )
