@@ -106,10 +106,15 @@ def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
     return mask
 
 
-def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list[Mention]:
-    """Every person mention in ``doc``, in text order, each with its person ``key``."""
+def find_mentions(
+    doc: Document, article: Article, gazetteer: Gazetteer, inq: list[bool] | None = None
+) -> list[Mention]:
+    """Every person mention in ``doc``, in text order, each with its person ``key``.
+
+    ``inq`` is :func:`quote_mask` of the tokens when the caller has it already.
+    """
     tokens = doc.tokens
-    inq = quote_mask(tokens)
+    inq = inq if inq is not None else quote_mask(tokens)
     byline = surface_key(article.byline or "")
     found: list[Mention] = []
     firsts = gazetteer.firsts
@@ -154,7 +159,8 @@ def find_mentions(doc: Document, article: Article, gazetteer: Gazetteer) -> list
     found = [m for m in found if m.key in confirmed and not m.candidates]
     found.extend(_surnames(tokens, inq, found))
     found.sort(key=lambda m: m.start)
-    found.extend(_anaphors(tokens, inq, found))
+    if "同" in doc.text:
+        found.extend(_anaphors(tokens, inq, found))
     found.extend(_title_refs(tokens, inq, found))
     found.sort(key=lambda m: m.start)
     return found

@@ -65,8 +65,14 @@ def hepburn(kana: str, *, for_key: bool = False) -> str:
     """Romanise a katakana string (lowercase Hepburn; ・ becomes a space).
 
     Hiragana is converted to katakana first. Characters that are not kana are
-    kept as they are.
+    kept as they are. With ``for_key``, ッハ is written ``ch`` (German ch, as in
+    シュタインブレッハー) for the phonetic key.
     """
+    return _hepburn(kana, for_key)
+
+
+@lru_cache(maxsize=65536)
+def _hepburn(kana: str, for_key: bool) -> str:
     kana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
     out: list[str] = []
     i = 0

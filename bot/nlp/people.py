@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.models import ActorRef, Article, QuoteRef
 from bot.nlp.gazetteer import Entry, Gazetteer, load_gazetteer
-from bot.nlp.mentions import Mention, find_mentions
+from bot.nlp.mentions import Mention, find_mentions, quote_mask
 from bot.nlp.names import is_katakana_name, romanize_name
 from bot.nlp.quotes import find_quotes
 from bot.nlp.roles import compose_role
@@ -23,8 +23,9 @@ def find_people(
     doc: Document, article: Article, gazetteer: Gazetteer
 ) -> tuple[list[ActorRef], list[QuoteRef]]:
     """The people named in ``doc`` (in order of first mention) and the quotes in it."""
-    mentions = find_mentions(doc, article, gazetteer)
-    quotes = find_quotes(doc, mentions)
+    inq = quote_mask(doc.tokens)
+    mentions = find_mentions(doc, article, gazetteer, inq)
+    quotes = find_quotes(doc, mentions, inq)
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.key, []).append(m)

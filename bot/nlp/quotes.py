@@ -76,18 +76,20 @@ class Span:
 
 
 def quote_spans(tokens: tuple[Token, ...]) -> list[Span]:
+    """Top-level 「…」 of each sentence (nested brackets belong to the outer quote)."""
     spans: list[Span] = []
     depth = 0
     start = -1
     sentence = -1
-    for i, tok in enumerate(tokens):
+    for i in [i for i, t in enumerate(tokens) if t.surface in ("「", "」")]:
+        tok = tokens[i]
         if tok.sentence != sentence:
             sentence, depth = tok.sentence, 0
         if tok.surface == "「":
             if depth == 0:
                 start = i
             depth += 1
-        elif tok.surface == "」" and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 spans.append(Span(start, i, sentence))
