@@ -79,10 +79,37 @@ class Mention:
         return self.title.end if self.title is not None else self.end
 
 
+_SURFACES: list[tuple[tuple[Token, ...], list[str]]] = []
+
+
+def surfaces(tokens: tuple[Token, ...]) -> list[str]:
+    """The token surfaces as a list (kept for the last document: several passes use it)."""
+    if _SURFACES and _SURFACES[0][0] is tokens:
+        return _SURFACES[0][1]
+    out = [t[0] for t in tokens]
+    _SURFACES[:] = [(tokens, out)]
+    return out
+
+
+def positions(tokens: tuple[Token, ...], *values: str) -> list[int]:
+    """Sorted indexes of tokens whose surface is one of ``values`` (list.index runs in C)."""
+    surf = surfaces(tokens)
+    found: list[int] = []
+    for value in values:
+        i = -1
+        try:
+            while True:
+                i = surf.index(value, i + 1)
+                found.append(i)
+        except ValueError:
+            pass
+    return sorted(found)
+
+
 def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
     """True for tokens inside 「」 (brackets included); depth resets each sentence."""
     mask = [False] * len(tokens)
-    marks = [i for i, t in enumerate(tokens) if t.surface in ("「", "」")]
+    marks = positions(tokens, "「", "」")
     depth = 0
     sentence = -1
     open_at = 0
@@ -118,11 +145,7 @@ def find_mentions(
     byline = surface_key(article.byline or "")
     found: list[Mention] = []
     firsts = gazetteer.firsts
-    parens = (
-        {i for i, t in enumerate(tokens) if t.surface in "(（"}
-        if "(" in doc.text or "（" in doc.text
-        else set()
-    )
+    parens = set(positions(tokens, "(", "（")) if "(" in doc.text or "（" in doc.text else set()
     # Where a name can start: a gazetteer first letter, katakana (ダガロ's ダ is read as
     # a copula), a 人名 token, or kanji just before a (reading). One cheap pass.
     prefixes = gazetteer.prefixes
@@ -132,7 +155,7 @@ def find_mentions(
         if ((c := t.surface[0]) in firsts or "ァ" <= c <= "ヺ" or t.pos3 == "人名")
         and (t.pos3 != "地名" or t.surface in prefixes)  # ロシア no; イスラエル・カッツ yes
     ]
-    shi = [i for i, t in enumerate(tokens) if t.surface == "氏"] if "氏" in doc.text else []
+    shi = positions(tokens, "氏") if "氏" in doc.text else []
     anchors = [*parens, *shi]
     if anchors:
         starts = sorted(set(starts) | {p - k for p in anchors for k in (1, 2, 3) if p - k >= 0})
@@ -598,7 +621,7 @@ def _anaphors(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]) 
     """同氏 / 同大統領 → the nearest earlier person (whose title fits)."""
     out: list[Mention] = []
     k = 0
-    for i in [i for i, t in enumerate(tokens) if t.surface[0] == "同"]:
+    for i in positions(tokens, "同", "同氏"):
         tok = tokens[i]
         if tok.surface == "同氏":
             title: Title | None = Title("氏", i + 1, honorific=True)
@@ -659,7 +682,7 @@ def _title_refs(tokens: tuple[Token, ...], inq: list[bool], found: list[Mention]
     taken = set()
     for m in found:
         taken.update(range(m.start, m.after))
-    for i in [i for i, t in enumerate(tokens) if t.surface in heads]:
+    for i in positions(tokens, *sorted(heads)):
         tok = tokens[i]
         if i in taken or inq[i]:
             continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.models import QuoteRef
-from bot.nlp.mentions import Mention, quote_mask
+from bot.nlp.mentions import Mention, positions, quote_mask
 from bot.nlp.roles import title_head
 from bot.nlp.tokenizer import Document, Token
 
@@ -81,7 +81,7 @@ def quote_spans(tokens: tuple[Token, ...]) -> list[Span]:
     depth = 0
     start = -1
     sentence = -1
-    for i in [i for i, t in enumerate(tokens) if t.surface in ("「", "」")]:
+    for i in positions(tokens, "「", "」"):
         tok = tokens[i]
         if tok.sentence != sentence:
             sentence, depth = tok.sentence, 0
