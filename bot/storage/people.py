@@ -125,3 +125,29 @@ async def save_people(
         """,
         [(delta.get(i, 0), i, i) for i in sorted(new_ids | old_ids)],
     )
+
+
+async def rekey_names(db: Database, batch: int = 5000) -> int:
+    """Recompute ``actor_names.key`` for every stored name; returns how many changed.
+
+    Keys come from :func:`bot.nlp.names.name_key`; after that rule changes, stored
+    keys are stale (lookups by English name would miss). Call inside a transaction,
+    e.g. from ``newsbot retag``.
+    """
+    changed = 0
+    last = ("", "")
+    while True:
+        rows = await db.fetchall(
+            "SELECT actor_id, name, key FROM actor_names WHERE (actor_id, name) > (?, ?)"
+            " ORDER BY actor_id, name LIMIT ?",
+            (*last, batch),
+        )
+        if not rows:
+            return changed
+        updates = [(name_key(r[1]), r[0], r[1]) for r in rows if name_key(r[1]) != r[2]]
+        if updates:
+            await db.executemany(
+                "UPDATE actor_names SET key = ? WHERE actor_id = ? AND name = ?", updates
+            )
+            changed += len(updates)
+        last = (rows[-1][0], rows[-1][1])

@@ -9,7 +9,7 @@ import pytest
 from bot.models import ActorRef, QuoteRef
 from bot.nlp.names import name_key
 from bot.storage.db import Database, open_database
-from bot.storage.people import save_people
+from bot.storage.people import rekey_names, save_people
 
 
 @pytest.fixture
@@ -131,3 +131,17 @@ async def test_rollback_leaves_nothing(db: Database) -> None:
             await save_people(db, a, None, [peskov()], [])
             raise RuntimeError("boom")
     assert await db.fetchone("SELECT 1 FROM actors") is None
+
+
+async def test_rekey_names_fixes_stale_keys(db: Database) -> None:
+    a = await add_article(db, "a")
+    async with db.transaction():
+        await save_people(db, a, None, [peskov()], [])
+        await db.execute("UPDATE actor_names SET key = 'stale' WHERE name = 'Peskov'")
+    async with db.transaction():
+        changed = await rekey_names(db, batch=2)
+    assert changed == 1
+    row = await db.fetchone("SELECT key FROM actor_names WHERE name = 'Peskov'")
+    assert row[0] == name_key("Peskov")
+    async with db.transaction():
+        assert await rekey_names(db) == 0
