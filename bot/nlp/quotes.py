@@ -62,7 +62,8 @@ COPULA = frozenset({"だ", "だっ", "た", "です", "でし", "である", "�
 AGENT_SUFFIXES = (
     "省", "府", "庁", "軍", "党", "政府", "当局", "側", "通信", "紙", "局", "部", "政権",
     "委員会", "議会", "会議", "団", "社", "声明", "機関", "メディア", "同盟", "企業",
-    "両国", "双方", "首脳", "首脳ら", "ハウス", "研究所", "議長国",
+    "両国", "双方", "首脳", "首脳ら", "ハウス", "研究所", "議長国", "連合", "機構", "組織",
+    "協会", "連盟", "銀行", "基金", "大学", "事務所", "陣営", "当局者",
 )  # fmt: skip
 
 
@@ -152,7 +153,14 @@ class _Context:
             t = toks[i]
             if t.surface != "は" or t.pos1 != "助詞" or self.inq[i] or self.person[i - 1]:
                 continue
-            prev = toks[i - 1]
+            k = i - 1
+            if toks[k].surface in ")）":  # 欧州連合(EU)は: an acronym names a body
+                while k > 0 and toks[k].surface not in "(（" and i - k < 10:
+                    k -= 1
+                if any(t.surface.isascii() and t.surface.isupper() for t in toks[k:i]):
+                    return True
+                k -= 1
+            prev = toks[k]
             if (
                 prev.pos1 in ("名詞", "接尾辞")
                 and prev.pos3 != "人名"
@@ -180,6 +188,8 @@ def _attribute(
         if m.after == sp.open:
             return _single(m), True
     verb_at, after_to = _reported(tokens, sp)
+    if verb_at is not None and _impersonal(tokens, verb_at):
+        return None, True
     if verb_at is None:
         if _alone(doc, sp):
             nxt = by_sentence.get(sp.sentence + 1, [])
@@ -224,7 +234,11 @@ def _reported(tokens: tuple[Token, ...], sp: Span) -> tuple[int | None, int | No
         k += 1
     after_to = k
     if k < n and tokens[k].surface == "の" and k + 1 < n:
-        return (k + 1 if tokens[k + 1].lemma in SPEECH_NOUNS else None), after_to
+        # との考え, との見方 (見 + 方): a noun of speech or opinion.
+        end = k + 2 if k + 2 < n and tokens[k + 2].pos1 == "接尾辞" else k + 1
+        noun = "".join(t.surface for t in tokens[k + 1 : end + 1])
+        said = tokens[k + 1].lemma in SPEECH_NOUNS or noun in SPEECH_NOUNS
+        return (end if said else None), after_to
     if k < n and tokens[k].lemma == "為る":
         nxt = tokens[k + 1].surface if k + 1 < n else "。"
         return (None if nxt == "て" else k), after_to
@@ -238,6 +252,17 @@ def _reported(tokens: tuple[Token, ...], sp: Span) -> tuple[int | None, int | No
         if t.lemma in NAMING_LEMMAS and not clausal:
             return None, None
     return None, None
+
+
+def _impersonal(tokens: tuple[Token, ...], at: int) -> bool:
+    """「…」との見方が強い, との声も上がる: an opinion that is around, nobody's words."""
+    nxt = tokens[at + 1] if at + 1 < len(tokens) else None
+    return (
+        tokens[at].pos1 in ("名詞", "接尾辞")
+        and nxt is not None
+        and nxt.surface in ("が", "も")
+        and nxt.pos1 == "助詞"
+    )
 
 
 def _embedded(tokens: tuple[Token, ...], verb_at: int) -> bool:

@@ -89,6 +89,11 @@ def test_attributed(paragraphs: list[str], expected: list[tuple[str, str | None]
          [("協力する", None)]),
         (["トランプ大統領は演説した。副大統領は「支持する」と述べた。"], [("支持する", None)]),
         (["ネタニヤフ首相の事務所は声明で「撤退はない」と発表した。"], [("撤退はない", None)]),
+        # Opinions that are around are nobody's words.
+        (["ルッテ事務総長は会見した。専門家の間では「停戦は遠のいた」との見方が強い。"],
+         [("停戦は遠のいた", None)]),
+        (["バンス副大統領は演説した。欧州連合(EU)は「一方的だ」とする声明を出した。"],
+         [("一方的だ", None)]),
         # An organisation becomes the topic: the earlier person does not carry over.
         (["ラブロフ外相は会談した。ロシア外務省は声明で「誠意ある対応だ」と評価した。"],
          [("誠意ある対応だ", None)]),
