@@ -461,6 +461,93 @@ CASES = [
         "両外相は電話で意見交換した。",
         not_want={PRIS},
     ),
+    # --- passing mentions in market stories; plain references and boilerplate -----------
+    case(
+        "market_story_defence_stocks_on_nato_spending",
+        "東証反発、半導体株に買い 円安も追い風",
+        "15日の東京株式市場で日経平均株価は反発し、前日比400円高で取引を終えた。"
+        "半導体関連銘柄に買いが広がった。",
+        "米長期金利の低下を受けて投資家心理が改善した。",
+        "北大西洋条約機構(NATO)加盟国の国防費の上積みが続くとの見方から、"
+        "造船や重工の株価も上昇した。",
+        "市場では年末に向けた相場の先高観が強い。",
+        not_want={NATO, CEASE},
+    ),
+    case(
+        "market_story_ceasefire_hope_in_passing",
+        "原油先物が続落 需要減速を懸念",
+        "ニューヨーク原油先物相場は3日続落した。中国の景気減速で需要が伸び悩むとの見方が広がった。",
+        "中東での停戦への期待も売りを誘ったとの声があった。",
+        "市場では産油国の減産継続を巡る思惑も交錯している。",
+        not_want={CEASE, NATO},
+    ),
+    case(
+        "member_states_as_a_plain_reference",
+        "欧州の防衛産業、生産能力を拡大",
+        "欧州の防衛大手が弾薬や防空システムの生産能力を相次いで増強している。",
+        "NATO加盟国の政府からの受注が増え、各社は新工場の建設を急ぐ。",
+        "北欧のNATO加盟国の企業も砲弾の増産に乗り出した。",
+        "人手不足や部材の調達が課題になっている。",
+        not_want={NATO},
+    ),
+    case(
+        "accession_as_an_event_in_one_body_sentence",
+        "米ロ高官が協議 戦後秩序を議論",
+        "米国とロシアの高官は中東で会談し、戦後の安全保障の枠組みを議論した。",
+        "ロシア側はジョージアの北大西洋条約機構(NATO)加盟を将来も認めないよう求めた。",
+        "協議は数時間に及んだ。",
+        want={NATO},
+    ),
+    case(
+        "nato_spending_pledge_still_tags",
+        "NATO、国防費の新目標で合意",
+        "北大西洋条約機構(NATO)の加盟国は国防費を国内総生産(GDP)比3.5%に引き上げる"
+        "新目標で合意した。",
+        not_want={TERR},
+        want={NATO},
+    ),
+    case(
+        "airspace_violation_is_not_territory",
+        "ロシア軍機が領空侵犯、艦艇も領海侵犯 バルト3国が抗議",
+        "エストニア政府は、ロシア軍の戦闘機3機が同国の領空を約10分間侵犯したと発表し、"
+        "ロシア大使を呼んで抗議した。",
+        "同盟国の戦闘機が緊急発進して対応した。",
+        not_want={TERR},
+    ),
+    case(
+        "territorial_integrity_boilerplate",
+        "G7外相が共同声明 ウクライナ支援を継続",
+        "主要7カ国(G7)の外相は会合後に共同声明を発表し、ウクライナの主権と領土の一体性を"
+        "支持すると改めて表明した。",
+        "声明は国連憲章に基づく領土保全の原則の重要性も確認した。",
+        not_want={TERR},
+    ),
+    case(
+        "defending_every_inch_is_not_a_claim",
+        "同盟「領土の隅々まで守る」 東部の防空を強化",
+        "同盟は東部の加盟国に防空部隊を追加で配備すると決めた。",
+        "事務方の幹部は「我々は領土の隅々まで守り抜く」と述べた。",
+        not_want={TERR},
+    ),
+    case(
+        "territorial_waters_pass_through",
+        "中ロ艦艇、領海内を通過 防衛省が警戒",
+        "防衛省によると、中国とロシアの海軍艦艇計10隻が津軽海峡を通過した。領海への侵入はなかった。",
+        not_want={TERR},
+    ),
+    case(
+        "occupied_land_defended_still_territory",
+        "ウクライナ、占領地の奪還目指す",
+        "ウクライナ政府はロシアに占領された南部の領土を奪還する方針を示した。",
+        "国防相は「領土を守り、取り戻す」と強調した。",
+        want={TERR},
+    ),
+    case(
+        "senkaku_waters_still_territory",
+        "尖閣周辺の領海に中国船 今年20回目",
+        "第11管区海上保安本部によると、中国海警局の船2隻が沖縄県・尖閣諸島周辺の領海に侵入した。",
+        want={TERR},
+    ),
     case(
         "fukushima_return_zone",
         "帰還困難区域の避難指示を一部解除",
