@@ -201,14 +201,142 @@ def query_keys(query: str) -> list[str]:
     keys = [name_key(query)]
     f = fold(query)
     if f.isascii():
-        forms = {f}
-        forms |= {re.sub(r"(?<=[aeiou])r(?=[^aeiou]|$)", "", x) for x in forms}
-        forms |= {x.replace("wh", "w") for x in forms}
-        for form in sorted(forms - {f}):
+        for form in _spelling_forms(f)[1:]:
             alt = name_key(form)
             if alt and alt not in keys:
                 keys.append(alt)
     return [k for k in keys if k]
+
+
+def _spelling_forms(f: str) -> list[str]:
+    """A folded Latin query and how katakana may have heard it, the query first.
+
+    Besides the r and wh habits (see :func:`query_keys`): Polish/German w between
+    vowels is v (Nawrocki ナブロツキ), -cki is -tski, tsh is ch (Tshisekedi チセケディ)
+    and Arabic kh is often written with フ (Khulaifi フライフィ).
+    """
+    forms = {f}
+    forms |= {re.sub(r"(?<=[aeiou])r(?=[^aeiou]|$)", "", x) for x in forms}
+    forms |= {x.replace("wh", "w") for x in forms}
+    forms |= {re.sub(r"(?<=[aeiou])w(?=[aeiour])", "v", x) for x in forms}
+    forms |= {re.sub(r"ck(?=[iy]\b)", "tsk", x) for x in forms}
+    forms |= {x.replace("tsh", "ch") for x in forms}
+    forms |= {x.replace("kh", "f") for x in forms}
+    return [f, *sorted(forms - {f})]
+
+
+# The vowel-aware comparison. Keys drop vowels, so different names can share one
+# (Aliyev, アリエフ and ルビオ are all ``rb``); among the few rows a key reaches,
+# the spelling with vowels decides. Both sides go through one normaliser that
+# merges what katakana cannot tell apart (l/r, v/b/w/f, ts/ch/tz → C) and then
+# a weighted edit distance makes katakana's extra vowels cheap (Ibrahim ~ iburahimu).
+_SOUND_CLUSTERS = (
+    ("tsch", "C"), ("sch", "s"), ("tsh", "C"), ("tch", "C"), ("ch", "C"), ("ts", "C"),
+    ("tz", "C"), ("cz", "C"), ("ck", "k"),
+)  # fmt: skip
+_SOUND_LETTERS = (
+    ("sh", "s"), ("th", "s"), ("ph", "f"), ("kh", "h"), ("gh", "g"), ("dj", "j"), ("x", "ks"),
+    ("q", "k"), ("z", "s"), ("y", "i"), ("l", "r"), ("v", "b"), ("w", "b"), ("f", "b"),
+)  # fmt: skip
+_VOWELS = "aeiou"
+_CHEAP_PAIRS = {frozenset(p) for p in ("hb", "sC", "dt", "gk", "mn", "sj", "Cj", "kC")}
+MIN_SIMILARITY = 0.6
+"""Below this a spelling is not taken for the name at all (Xyzzyqwv is not Peskov)."""
+EXACT_MIN = 0.55
+"""A shared phonetic key still needs this much similarity (Qwerty is not カトウ)."""
+NEAR_MIN = 0.75
+"""A near key, or a key reached only through a respelling, needs this much."""
+CLEAR_MARGIN = 0.15
+"""How much closer the best of several candidates must be to be preferred."""
+
+
+@lru_cache(maxsize=65536)
+def sound(name: str) -> str:
+    """The vowel-aware normal form of a Latin or katakana name ("" for other scripts)."""
+    f = fold(name)
+    if is_katakana_name(f):
+        # ホワイト is White: ホ before ワ/ウィ/ウェ/ウォ is the h of English wh.
+        f = re.sub(r"ho(?=w)", "", hepburn(f, for_key=True))
+    words = re.findall(r"[a-z]+", f)
+    if not words or len("".join(words)) < len(re.sub(r"[\s\-'.・=＝]", "", f)):
+        return ""
+    out: list[str] = []
+    for w in words:
+        w = re.sub(r"ck(?=[iy]$)", "ts", w)  # Polish -cki (Nawrocki ナブロツキ)
+        for a, b in _SOUND_CLUSTERS:
+            w = w.replace(a, b)
+        w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
+        for a, b in _SOUND_LETTERS:
+            w = w.replace(a, b)
+        w = re.sub(r"n(?=[pb])", "m", w)
+        w = re.sub(r"(?<=[^aeiou])h", "", w)
+        w = w.replace("ee", "i").replace("ea", "i").replace("oo", "u")
+        out.append(re.sub(r"(.)\1+", r"\1", w))
+    return "".join(out)
+
+
+def _indel(c: str) -> float:
+    return 0.4 if c in _VOWELS else 1.0
+
+
+def _substitute(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    va, vb = a in _VOWELS, b in _VOWELS
+    if va and vb:
+        return 0.5
+    if va or vb:
+        return 1.0
+    return 0.5 if frozenset((a, b)) in _CHEAP_PAIRS else 1.0
+
+
+def sound_distance(a: str, b: str) -> float:
+    """Weighted edit distance: a vowel in or out costs 0.4, a vowel for a vowel 0.5,
+    close consonants (h/f, s/ts, d/t, g/k, m/n) 0.5, anything else 1."""
+    prev = [0.0]
+    for cb in b:
+        prev.append(prev[-1] + _indel(cb))
+    for ca in a:
+        cur = [prev[0] + _indel(ca)]
+        for j, cb in enumerate(b, 1):
+            step = prev[j - 1] + _substitute(ca, cb)
+            cur.append(min(prev[j] + _indel(ca), cur[j - 1] + _indel(cb), step))
+        prev = cur
+    return prev[-1]
+
+
+def similarity(query: str, name: str) -> float:
+    """0..1: how alike ``query`` and ``name`` sound, over the query's spelling forms."""
+    b = sound(name)
+    if not b:
+        return 0.0
+    f = fold(query)
+    forms = _spelling_forms(f) if f.isascii() else [f]
+    best = 0.0
+    for form in forms:
+        a = sound(form)
+        if a:
+            scale = max(sum(map(_indel, a)), sum(map(_indel, b)))
+            best = max(best, 1 - sound_distance(a, b) / scale)
+    return best
+
+
+def _by_similarity(query: str, rows: Iterable[Row]) -> list[tuple[str, float]]:
+    """(actor id, best similarity of any of its names), most similar first."""
+    best: dict[str, float] = {}
+    for actor_id, name, _key in rows:
+        s = similarity(query, name)
+        if s > best.get(actor_id, -1.0):
+            best[actor_id] = s
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))
+
+
+def _clear_winner(ranked: list[tuple[str, float]], floor: float = MIN_SIMILARITY) -> str | None:
+    if not ranked or ranked[0][1] < floor:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CLEAR_MARGIN:
+        return None
+    return ranked[0][0]
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -270,11 +398,13 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
     """Decide from the rows whose key is one of the query's keys (``exact``) and
     other rows with similar keys (``near``).
 
-    Exact key: one actor is found; among several, the one whose name is spelled
-    clearly closest to the query wins (``mori`` → モリ over ミラー, both ``mr``),
-    else they are ambiguous. Otherwise a key at distance 1 (keys of ≥ 4 letters)
-    is accepted when no other actor is as near, or when its spelling is clearly
-    closer. Anything else is unknown, with the nearest actors as suggestions.
+    Exact key: one actor is found; among several, the one that sounds clearly
+    closest to the query wins (Aliyev → アリエフ over ルビオ, both ``rb``), else
+    they are ambiguous. Otherwise the nearest keys (distance ≤ 2) are compared
+    by sound: the clearly closest actor is found if it is similar enough
+    (Tshisekedi ~ チセケディ), never a look-alike key with a different sound
+    (Xyzzyqwv ≠ ペスコフ). Anything else is unknown, with the nearest actors as
+    suggestions.
     """
     keys = query_keys(query)
     if not keys:
@@ -283,12 +413,21 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
     want = spelled(query)
     exact = list(exact)
     ids = sorted({r[0] for r in exact})
+    ranked = _by_similarity(query, exact)
+    if ids and sound(query) and any(sound(r[1]) for r in exact):
+        # A shared key alone is weak evidence (Johnson and ナツノ are both ``snsn``).
+        floor = EXACT_MIN if exact[0][2] == key else NEAR_MIN
+        ranked = [(i, s) for i, s in ranked if s >= floor]
+        if not ranked:
+            return Match("unknown", suggestions=ids[:5])
+        exact = [r for r in exact if r[0] in dict(ranked)]
+        ids = sorted(dict(ranked))
     if len(ids) == 1 and (len(key) > 2 or _spelled_near(want, exact)):
         return Match("found", ids)
     if len(ids) == 1:
         return Match("unknown", suggestions=ids)
     if ids:
-        pick = _closest_spelling(want, exact)
+        pick = _clear_winner(ranked) or _closest_spelling(want, exact)
         return Match("found", [pick]) if pick else Match("ambiguous", ids)
     best: dict[str, int] = {}
     rows: list[Row] = []
@@ -298,19 +437,17 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
             rows.append(row)
             if d < best.get(row[0], 99):
                 best[row[0]] = d
-    ranked = sorted(best.items(), key=lambda x: (x[1], x[0]))
-    if ranked and ranked[0][1] == 1 and len(key) >= 4:
-        near_ids = [i for i, d in ranked if d == 1]
-        if len(near_ids) == 1:
-            return Match("found", near_ids)
-        pick = _closest_spelling(want, [r for r in rows if r[0] in near_ids])
-        return Match("found", [pick]) if pick else Match("ambiguous", near_ids)
-    spelt: dict[str, int] = {}
-    for actor_id, name, _k in rows:
-        d = edit_distance(want, spelled(name), 12)
-        spelt[actor_id] = min(d, spelt.get(actor_id, 99))
-    ranked = sorted(best.items(), key=lambda x: (x[1], spelt.get(x[0], 99), x[0]))
-    return Match("unknown", suggestions=[i for i, _ in ranked[:5]])
+    close = [r for r in rows if best[r[0]] <= 2 and len(key) >= 3]
+    ranked = _by_similarity(query, close)
+    pick = _clear_winner(ranked, NEAR_MIN)
+    if pick is not None:
+        return Match("found", [pick])
+    tied = [i for i, s in ranked if s >= NEAR_MIN and ranked[0][1] - s < CLEAR_MARGIN]
+    if len(tied) > 1:
+        return Match("ambiguous", tied)
+    sims = dict(_by_similarity(query, rows))
+    order = sorted(best.items(), key=lambda x: (x[1], -sims.get(x[0], 0.0), x[0]))
+    return Match("unknown", suggestions=[i for i, _ in order[:5]])
 
 
 def _spelled_near(want: str, rows: Iterable[Row]) -> bool:
