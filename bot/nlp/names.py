@@ -263,6 +263,7 @@ def sound(name: str) -> str:
     out: list[str] = []
     for w in words:
         w = re.sub(r"ck(?=[iy]$)", "ts", w)  # Polish -cki (Nawrocki ナブロツキ)
+        w = re.sub(r"(?<=[lnr])z$", "ts", w)  # German -lz, -nz (Scholz ショルツ)
         for a, b in _SOUND_CLUSTERS:
             w = w.replace(a, b)
         w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlp.names import (
+    EXACT_MIN,
     build_index,
     fold,
     hepburn,
@@ -13,6 +14,8 @@ from bot.nlp.names import (
     query_keys,
     resolve,
     romanize_name,
+    similarity,
+    sound,
     spelled,
 )
 
@@ -175,3 +178,108 @@ def test_near_miss_is_refused_when_two_people_are_as_near() -> None:
     match = resolve("Peskot", index)
     assert match.status in ("ambiguous", "unknown")
     assert match.ids != ["a"] and match.ids != ["b"]
+
+
+# English spellings and how Japanese articles write the same people: extra vowels,
+# ッ/ー, l/r, v/b/w, ts/ch, -ev/エフ, -ski/スキ, -vich/ビッチ, wh/ホワ.
+SOUNDS_ALIKE = [
+    ("Aliyev", "アリエフ"),
+    ("Ibrahim", "イブラヒム"),
+    ("Tshisekedi", "チセケディ"),
+    ("Nawrocki", "ナブロツキ"),
+    ("Kallas", "カラス"),
+    ("Lubinets", "ルビネツ"),
+    ("Lvova-Belova", "リボワベロワ"),
+    ("Abramovich", "アブラモビッチ"),
+    ("Zelensky", "ゼレンスキー"),
+    ("Netanyahu", "ネタニヤフ"),
+    ("Sweeney", "スウィーニー"),
+    ("White", "ホワイト"),
+    ("Scholz", "ショルツ"),
+    ("Rutte", "ルッテ"),
+    ("Stoltenberg", "ストルテンベルグ"),
+    ("Khulaifi", "フライフィ"),
+    ("Kovalenko", "コワレンコ"),
+    ("Karelina", "カレリナ"),
+]
+
+
+@pytest.mark.parametrize(("english", "katakana"), SOUNDS_ALIKE)
+def test_english_and_katakana_sound_alike(english: str, katakana: str) -> None:
+    assert similarity(english, katakana) >= EXACT_MIN
+    assert similarity(english, katakana) > similarity(english, "ペスコフ")
+
+
+@pytest.mark.parametrize(
+    ("query", "katakana"),
+    [
+        ("Xyzzyqwv", "ペスコフ"),  # keys one edit apart, nothing alike
+        ("Qwerty", "カトウ"),
+        ("Johnson", "ナツノ"),  # same key snsn
+        ("Aliyev", "ルビオ"),  # same key rb
+        ("Pesto", "ペスコフ"),
+        ("Sunak", "ヨシノ"),
+    ],
+)
+def test_different_names_do_not_sound_alike(query: str, katakana: str) -> None:
+    assert similarity(query, katakana) < EXACT_MIN
+
+
+def test_sound_of_other_scripts_is_empty() -> None:
+    assert sound("岸田") == ""
+    assert sound("ペスコフ") == sound("ぺすこふ")
+
+
+# People found in articles (x- ids: only katakana and its romaji are known) next to
+# curated ones whose keys collide with theirs.
+OUTSIDE = build_index(
+    [
+        ("rubio", "ルビオ"),
+        ("rubio", "Marco Rubio"),
+        ("x-ariefu", "アリエフ"),
+        ("x-chisekedi", "チセケディ"),
+        ("x-naburotsuki", "ナブロツキ"),
+        ("x-ribowaberowa", "リボワベロワ"),
+        ("x-furaifi", "フライフィ"),
+        ("x-suwini", "ティム・スウィーニー"),
+        ("x-sen", "フン・セン"),
+        ("x-yoshino", "ヨシノ"),
+        ("x-natsuno", "ナツノ"),
+        ("x-ibrahimu", "アンワル・イブラヒム"),
+        ("peskov", "ペスコフ"),
+        ("peskov", "Dmitry Peskov"),
+        ("ushakov", "ウシャコフ"),
+        ("mbs", "ムハンマド"),
+        ("mbz", "ムハンマド"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "ids"),
+    [
+        ("Aliyev", "found", ["x-ariefu"]),  # key rb shared with Rubio
+        ("Rubio", "found", ["rubio"]),
+        ("Tshisekedi", "found", ["x-chisekedi"]),
+        ("Nawrocki", "found", ["x-naburotsuki"]),
+        ("Lvova-Belova", "found", ["x-ribowaberowa"]),
+        ("Khulaifi", "found", ["x-furaifi"]),
+        ("Sweeney", "found", ["x-suwini"]),  # key sn shared with セン and ヨシノ
+        ("Tim Sweeney", "found", ["x-suwini"]),
+        ("Ibrahim", "found", ["x-ibrahimu"]),
+        ("Anwar Ibrahim", "found", ["x-ibrahimu"]),
+        ("Xyzzyqwv", "unknown", []),  # one key edit from Peskov
+        ("Johnson", "unknown", []),  # Natsuno's key
+        ("Qwerty", "unknown", []),
+        ("ムハンマド", "ambiguous", ["mbs", "mbz"]),
+    ],
+)
+def test_resolve_people_outside_the_gazetteer(query: str, status: str, ids: list[str]) -> None:
+    match = resolve(query, OUTSIDE)
+    assert (match.status, match.ids) == (status, ids)
+
+
+def test_nonsense_is_unknown_with_suggestions() -> None:
+    match = resolve("Xyzzyqwv", OUTSIDE)
+    assert match.status == "unknown"
+    assert match.suggestions  # the nearest keys are still offered
