@@ -22,6 +22,11 @@ How an article is scored for one topic:
 - score = E / (E + scale): 0..1, 0.5 when E equals ``scale``. The topic is
   tagged when the score reaches its threshold and at least one *core* term
   counted at full strength, so context words alone never tag an article.
+- A passing mention does not tag: when no topic has any evidence in the
+  headline, sub-headline or lead (a market report, a sports story), a topic
+  resting on one sentence further down is not tagged. In an article framed by
+  one of the topics (talks in the headline), a single body sentence about
+  another topic (NATO accession as a term of the deal) still tags.
 """
 
 from __future__ import annotations
@@ -211,10 +216,20 @@ def score_article(
     zone_of = zones(article, paragraph_of, scoring.tail_from)
     backdrop = Backdrop(tokens)
     shared = _Presence(matches, paragraph_of)
-    return [
+    scores = [
         _score_topic(topic, doc, matches, shared, paragraph_of, zone_of, backdrop, scoring)
         for topic in index.topics
     ]
+    framed = any(e.zone in _FRAME_ZONES for s in scores for e in s.evidence)
+    if not framed:
+        for s in scores:
+            if s.tagged and len(s.evidence) == 1:
+                s.tagged = False
+    return scores
+
+
+# Where an article says what it is about; evidence only below these is a passing mention.
+_FRAME_ZONES = frozenset({"headline", "subtitle", "lead"})
 
 
 class _Presence:

@@ -491,9 +491,9 @@ CASES = [
         not_want={NATO},
     ),
     case(
-        "accession_as_an_event_in_one_body_sentence",
+        "accession_as_an_event_in_one_body_sentence_of_a_talks_story",
         "米ロ高官が協議 戦後秩序を議論",
-        "米国とロシアの高官は中東で会談し、戦後の安全保障の枠組みを議論した。",
+        "米国とロシアの高官は中東で会談し、停戦後の安全保障の枠組みを議論した。",
         "ロシア側はジョージアの北大西洋条約機構(NATO)加盟を将来も認めないよう求めた。",
         "協議は数時間に及んだ。",
         want={NATO},
@@ -505,6 +505,23 @@ CASES = [
         "新目標で合意した。",
         not_want={TERR},
         want={NATO},
+    ),
+    case(
+        "off_topic_article_one_strong_sentence_is_a_passing_mention",
+        "欧州株が上昇 資源高一服で",
+        "欧州の株式市場で主要な株価指数が上昇した。エネルギー価格の上昇が一服し、"
+        "企業収益の悪化懸念が後退した。",
+        "ロシアとウクライナが停戦と和平合意に向けた交渉を始めるとの観測も買い材料になった。",
+        "自動車株や銀行株が買われた。",
+        not_want={CEASE},
+    ),
+    case(
+        "same_sentence_in_an_article_framed_by_another_topic_tags",
+        "ロシアとウクライナ、捕虜交換を実施",
+        "ロシアとウクライナは20日、それぞれが拘束していた兵士100人ずつを交換した。",
+        "両国は停戦と和平合意に向けた交渉を始めることでも一致したと伝えられた。",
+        "解放された兵士は家族と再会した。",
+        want={CEASE, PRIS},
     ),
     case(
         "airspace_violation_is_not_territory",
@@ -649,3 +666,20 @@ def test_zones_follow_the_article_structure(topics: TopicSet) -> None:
     }
     weight = {e.zone: e.weight for e in score.evidence}
     assert weight["headline"] > weight["lead"] > weight["tail"]
+
+
+def test_passing_mention_is_scored_but_not_tagged(topics: TopicSet) -> None:
+    """One strong sentence in an article no topic frames: above threshold, yet untagged."""
+    article = make_article(
+        "米ハイテク株が反発 金利低下で",
+        "米株式市場でハイテク株が反発した。長期金利の低下で成長株に買いが入った。",
+        "中東で停戦と和平合意に向けた交渉が進むとの観測も投資家心理を支えた。",
+        "半導体株の上昇が目立った。",
+    )
+    doc = get_tokenizer().parse(article.nlp_text())
+    cease = next(s for s in explain(doc, article, topics) if s.id == CEASE)
+    assert cease.score >= topics.scoring.threshold
+    assert [e.zone for e in cease.evidence] == ["body"]
+    assert not cease.tagged
+    framed = make_article("中東で停戦交渉が前進", *(p.text for p in article.paragraphs))
+    assert CEASE in tag_ids(framed, topics)
