@@ -540,6 +540,13 @@ CASES = [
         not_want={TERR},
     ),
     case(
+        "respecting_sovereignty_and_territory_is_boilerplate",
+        "首脳会談「主権と領土の尊重」確認 経済協力も拡大",
+        "両首脳は会談で、互いの主権と領土を尊重し、領土不可侵の原則を守ることを確認した。",
+        "エネルギーやインフラ分野での協力拡大でも合意した。",
+        not_want={TERR},
+    ),
+    case(
         "defending_every_inch_is_not_a_claim",
         "同盟「領土の隅々まで守る」 東部の防空を強化",
         "同盟は東部の加盟国に防空部隊を追加で配備すると決めた。",
