@@ -270,7 +270,7 @@ def sound(name: str) -> str:
         for a, b in _SOUND_LETTERS:
             w = w.replace(a, b)
         w = re.sub(r"n(?=[pb])", "m", w)
-        w = re.sub(r"(?<=[^aeiou])h", "", w)
+        w = w[:1] + w[1:].replace("h", "")  # Ilham イルハム: an inner h is weak either way
         w = w.replace("ee", "i").replace("ea", "i").replace("oo", "u")
         out.append(re.sub(r"(.)\1+", r"\1", w))
     return "".join(out)
@@ -368,7 +368,7 @@ def name_variants(name: str) -> list[str]:
     if not name:
         return []
     out = [name]
-    parts = [p for p in re.split(r"[\s・=＝]+", name) if p]
+    parts = name_parts(name)
     if len(parts) > 1:
         out.append(parts[-1])
     return out
@@ -480,8 +480,27 @@ def _closest_spelling(want: str, rows: Iterable[Row]) -> str | None:
     return ranked[0][0] if len(ranked) == 1 else None
 
 
+def name_parts(name: str) -> list[str]:
+    """The words of a name (``Félix Tshisekedi``, ``ティム・スウィーニー``)."""
+    return [p for p in re.split(r"[\s・=＝]+", name.strip()) if p]
+
+
 def resolve(query: str, index: Mapping[str, Iterable[tuple[str, str]]]) -> Match:
-    """Resolve ``query`` against an in-memory index: key → [(actor id, name)]."""
+    """Resolve ``query`` against an in-memory index: key → [(actor id, name)].
+
+    A full name that is not found as a whole is tried by its surname (articles
+    often give only チセケディ for Félix Tshisekedi).
+    """
+    match = _resolve(query, index)
+    parts = name_parts(query)
+    if match.status != "found" and len(parts) > 1:
+        by_surname = _resolve(parts[-1], index)
+        if by_surname.status == "found":
+            return by_surname
+    return match
+
+
+def _resolve(query: str, index: Mapping[str, Iterable[tuple[str, str]]]) -> Match:
     keys = query_keys(query)
     if not keys:
         return Match("unknown")

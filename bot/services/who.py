@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.nlp.names import (
+    NEAR_MIN,
     Match,
     fold,
     is_katakana_name,
     name_key,
+    name_parts,
     query_keys,
     rank,
+    similarity,
 )
 from bot.storage.db import Database
 
@@ -61,6 +64,16 @@ async def who(db: Database, query: str, *, limit_quotes: int = 5) -> WhoResult:
     if row is not None:
         return WhoResult(query, "found", await actor_details(db, row[0], limit_quotes))
     match = await resolve_name(db, text)
+    parts = name_parts(text)
+    if match.status != "found" and len(parts) > 1:
+        # Félix Tshisekedi when articles only give チセケディ.
+        by_surname = await resolve_name(db, parts[-1])
+        if by_surname.status == "found":
+            match = by_surname
+    if match.status == "unknown" and len(parts) == 1 and text.isascii():
+        given = await _by_given_name(db, text)
+        if given is not None:
+            match = Match("found", [given])
     if match.status == "found":
         return WhoResult(query, "found", await actor_details(db, match.ids[0], limit_quotes))
     if match.status == "unknown" and not text.isascii() and len(text) >= 2:
@@ -90,6 +103,27 @@ async def resolve_name(db: Database, query: str) -> Match:
             near.extend(await _rows_by_keys(db, sorted(_one_edit(key) - set(keys))))
             near.extend(await _rows_by_prefix(db, key[:2]))
     return rank(query, exact, near)
+
+
+async def _by_given_name(db: Database, query: str) -> str | None:
+    """The one person whose stored full name starts with a given name sounding like
+    ``query`` (Ilham → イルハム・アリエフ), if there is only one. Indexed: rows whose
+    key starts with the query's key, at most a few hundred."""
+    if len(query) < 3:
+        return None
+    ids: set[str] = set()
+    rows: list[tuple[str, str]] = []
+    # A full name's key starts with its given name's key (Ilham rm, イルハム・アリエフ rmrb).
+    for key in query_keys(query):
+        if len(key) >= 2:
+            rows.extend(
+                (r[0], r[1]) for r in await _rows_by_prefix(db, key) if len(r[2]) > len(key)
+            )
+    for actor_id, name in rows:
+        parts = name_parts(name)
+        if len(parts) > 1 and similarity(query, parts[0]) >= NEAR_MIN:
+            ids.add(actor_id)
+    return ids.pop() if len(ids) == 1 else None
 
 
 async def _rows_by_keys(db: Database, keys: list[str]) -> list[tuple[str, str, str]]:

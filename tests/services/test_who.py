@@ -186,3 +186,44 @@ async def test_odd_input_is_answered_not_crashed(seeded: Database, query: str) -
     assert isinstance(await autocomplete(seeded, query), list)
     if query in ("ﾍﾟｽｺﾌ", "ぺすこふ"):
         assert result.actor["id"] == "peskov"
+
+
+BODY_OUTSIDE = (
+    "アゼルバイジャンのイルハム・アリエフ大統領は「和平は近い」と述べた。"
+    "コンゴ民主共和国のチセケディ大統領も会談に加わった。"
+    "ポーランドのナブロツキ大統領は「支援を続ける」と語った。"
+    "ルビオ国務長官は協議を歓迎した。"
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "name_ja"),
+    [
+        ("Aliyev", "イルハム・アリエフ"),  # shares the key rb with Rubio
+        ("Ilham Aliyev", "イルハム・アリエフ"),
+        ("Ilham", "イルハム・アリエフ"),  # a given name of a discovered person
+        ("Tshisekedi", "チセケディ"),
+        ("Felix Tshisekedi", "チセケディ"),  # the article gives only the surname
+        ("Nawrocki", "ナブロツキ"),
+        ("Rubio", "ルビオ"),
+    ],
+)
+async def test_people_outside_the_gazetteer_by_english_spelling(
+    settings: Settings,
+    db: Database,
+    tmp_path: Path,
+    article_file: Callable[..., Path],
+    query: str,
+    name_ja: str,
+) -> None:
+    await ingest(settings, db, article_file(tmp_path / "in" / "o.txt", "和平協議", BODY_OUTSIDE))
+    result = await who(db, query)
+    assert result.status == "found", result.candidates
+    assert result.actor["name_ja"] == name_ja
+
+
+async def test_nonsense_near_a_key_is_unknown_with_suggestions(seeded: Database) -> None:
+    result = await who(seeded, "Xyzzyqwv")  # one key edit from Peskov's pskb
+    assert result.status == "unknown"
+    assert result.actor is None
+    assert result.candidates
