@@ -87,3 +87,36 @@ def test_is_katakana(s: str, expected: bool) -> None:
 def test_surfaces_for_search(tok) -> None:
     assert tok.surfaces("停戦交渉") == ["停戦", "交渉"]
     assert tok.surfaces("ＮＡＴＯ加盟") == ["NATO", "加盟"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ＡＢＣ停戦", "ﾃｽﾄｶﾞ", "㈱日経", "１２日、ＮＡＴＯ", "ﾊﾟﾘ協定", "普通の文。", "a\u3099b"],
+)
+def test_normalize_fast_and_per_character_paths_agree(text: str) -> None:
+    """One ``str.translate`` for one-to-one texts; per character otherwise: same result."""
+    import unicodedata
+
+    norm, starts, ends = normalize(text)
+    assert len(norm) == len(starts) == len(ends)
+    for i, ch in enumerate(norm):
+        source = text[starts[i] : ends[i]]
+        assert ch in unicodedata.normalize("NFKC", source) or source in "「」『』・〜～"
+    for plain in ("ＡＢＣ停戦", "１２日、ＮＡＴＯ", "普通の文。"):
+        assert normalize(plain)[0] == unicodedata.normalize("NFKC", plain)
+
+
+def test_nul_reads_as_space_and_keeps_offsets(tok) -> None:
+    text = "停戦\x00交渉が始まった。"
+    doc = tok.parse(text)
+    surfaces = [t.surface for t in doc.tokens]
+    assert "停戦" in surfaces and "交渉" in surfaces, "MeCab must not stop at the NUL"
+    talks = next(t for t in doc.tokens if t.surface == "交渉")
+    assert text[talks.start : talks.end] == "交渉"
+
+
+def test_tokens_are_immutable_and_hashable(tok) -> None:
+    token = tok.parse("停戦。").tokens[0]
+    assert hash(token) == hash(tok.parse("停戦。").tokens[0])
+    with pytest.raises(AttributeError):
+        token.surface = "x"  # type: ignore[misc]
