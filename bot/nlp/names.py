@@ -248,6 +248,8 @@ NEAR_MIN = 0.75
 """A near key, or a key reached only through a respelling, needs this much."""
 CLEAR_MARGIN = 0.15
 """How much closer the best of several candidates must be to be preferred."""
+MAX_COMPARED = 12
+"""Near misses: actors (nearest keys first) whose names are compared by sound."""
 
 
 @lru_cache(maxsize=65536)
@@ -306,6 +308,7 @@ def sound_distance(a: str, b: str) -> float:
     return prev[-1]
 
 
+@lru_cache(maxsize=65536)
 def similarity(query: str, name: str) -> float:
     """0..1: how alike ``query`` and ``name`` sound, over the query's spelling forms."""
     b = sound(name)
@@ -325,7 +328,7 @@ def similarity(query: str, name: str) -> float:
 def _by_similarity(query: str, rows: Iterable[Row]) -> list[tuple[str, float]]:
     """(actor id, best similarity of any of its names), most similar first."""
     best: dict[str, float] = {}
-    for actor_id, name, _key in rows:
+    for actor_id, name, _key in set(rows):
         s = similarity(query, name)
         if s > best.get(actor_id, -1.0):
             best[actor_id] = s
@@ -432,21 +435,26 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
         return Match("found", [pick]) if pick else Match("ambiguous", ids)
     best: dict[str, int] = {}
     rows: list[Row] = []
+    key_distance: dict[str, int] = {}
     for row in near:
-        d = min(edit_distance(k, row[2], 3) for k in keys)
+        d = key_distance.get(row[2], -1)
+        if d < 0:
+            d = key_distance[row[2]] = min(edit_distance(k, row[2], 3) for k in keys)
         if d <= 3:
             rows.append(row)
             if d < best.get(row[0], 99):
                 best[row[0]] = d
-    close = [r for r in rows if best[r[0]] <= 2 and len(key) >= 3]
-    ranked = _by_similarity(query, close)
+    # Sounds are compared only for the few nearest actors (the cost is per row).
+    nearest = sorted(best, key=lambda i: (best[i], i))[:MAX_COMPARED]
+    close_ids = {i for i in nearest if best[i] <= 2} if len(key) >= 3 else set()
+    ranked = _by_similarity(query, [r for r in rows if r[0] in close_ids])
     pick = _clear_winner(ranked, NEAR_MIN)
     if pick is not None:
         return Match("found", [pick])
     tied = [i for i, s in ranked if s >= NEAR_MIN and ranked[0][1] - s < CLEAR_MARGIN]
     if len(tied) > 1:
         return Match("ambiguous", tied)
-    sims = dict(_by_similarity(query, rows))
+    sims = dict(_by_similarity(query, [r for r in rows if r[0] in set(nearest)]))
     order = sorted(best.items(), key=lambda x: (x[1], -sims.get(x[0], 0.0), x[0]))
     return Match("unknown", suggestions=[i for i, _ in order[:5]])
 
