@@ -186,7 +186,12 @@ def name_key(name: str) -> str:
     if not letters or len(letters) < len(re.sub(r"[\s\-'.・]", "", f)):
         # Not (only) Latin letters: kanji, hangul, mixed. Compare as written.
         return re.sub(r"[\s・=＝]", "", f)
-    joined = "".join(_latin_key(w) for w in re.findall(r"[a-z]+", f))
+    words = re.findall(r"[a-z]+", f)
+    joined = "".join(_latin_key(w) for w in words)
+    if not joined:
+        # Only vowels, w and y (Iwaya イワヤ, Ai): the skeleton is empty, so the
+        # spelling itself is the key, marked so that it never meets a skeleton.
+        return "~" + "".join(words)
     return re.sub(r"(.)\1+", r"\1", joined)
 
 

@@ -63,6 +63,8 @@ def test_romanize_name_capitalises_parts_and_leaves_other_scripts() -> None:
         ("Dmitry Peskov", "ドミトリー・ペスコフ"),
         ("Arakhamia", "アラハミア"),
         ("Kara-Murza", "カラムルザ"),
+        ("Iwaya", "イワヤ"),  # no consonant left: the spelling is the key
+        ("Ai", "アイ"),
     ],
 )
 def test_english_and_katakana_share_a_key(english: str, katakana: str) -> None:
@@ -95,6 +97,7 @@ def test_fold_keeps_kana_voicing_but_strips_latin_accents() -> None:
 def test_keys_of_different_names_differ() -> None:
     keys = {name_key(n) for n in ("Peskov", "Lavrov", "Putin", "Trump", "Biden", "Vance")}
     assert len(keys) == 6
+    assert name_key("Iwaya") != name_key("Ai") and name_key("Ai")
 
 
 def test_kanji_keys_are_the_name_itself() -> None:
@@ -251,6 +254,8 @@ OUTSIDE = build_index(
         ("ushakov", "ウシャコフ"),
         ("mbs", "ムハンマド"),
         ("mbz", "ムハンマド"),
+        ("iwaya", "岩屋"),
+        ("iwaya", "イワヤ"),  # the reading the pipeline stores for a kanji name
     ]
 )
 
@@ -258,6 +263,7 @@ OUTSIDE = build_index(
 @pytest.mark.parametrize(
     ("query", "status", "ids"),
     [
+        ("Iwaya", "found", ["iwaya"]),
         ("Aliyev", "found", ["x-ariefu"]),  # key rb shared with Rubio
         ("Rubio", "found", ["rubio"]),
         ("Tshisekedi", "found", ["x-chisekedi"]),
