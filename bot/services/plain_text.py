@@ -41,6 +41,16 @@ def _parse_time(text: str | None) -> datetime | None:
         return None
 
 
+def local_date(text: str | None, zone: str = "Asia/Tokyo") -> str:
+    """The calendar date of a stored UTC instant in ``zone`` (the news desk's day)."""
+    dt = _parse_time(text)
+    if dt is None:
+        return str(text or "")[:10]
+    if dt.tzinfo is None:
+        return dt.date().isoformat()
+    return dt.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
 def render_alert(alert: AlertView) -> str:
     lines = [f"■ {alert.title}  [#{alert.article_id}]"]
     if alert.subtitle:
@@ -161,7 +171,7 @@ def _role(r: Any) -> str:
     if isinstance(r, dict):
         text = r.get("role") or r.get("text") or ""
         seen = r.get("seen") or r.get("seen_at") or r.get("last_seen")
-        return f"{text} (as of {str(seen)[:10]})" if seen else str(text)
+        return f"{text} (as of {local_date(str(seen))})" if seen else str(text)
     return str(r)
 
 
@@ -187,7 +197,7 @@ def render_who(result: Any) -> str:
     seen = actor.get("last_seen")
     lines.append(
         f"In {count} article{'s' if count != 1 else ''}"
-        + (f", last seen {str(seen)[:10]}" if seen else "")
+        + (f", last seen {local_date(str(seen))}" if seen else "")
     )
     topics = actor.get("topics") or {}
     if topics:
