@@ -441,6 +441,9 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
     best: dict[str, int] = {}
     rows: list[Row] = []
     key_distance: dict[str, int] = {}
+    # A cheap pre-order among equally near keys: same first sound, similar length.
+    heard = sound(query)
+    shape: dict[str, int] = {}
     for row in near:
         d = key_distance.get(row[2], -1)
         if d < 0:
@@ -449,8 +452,12 @@ def rank(query: str, exact: Iterable[Row], near: Iterable[Row]) -> Match:
             rows.append(row)
             if d < best.get(row[0], 99):
                 best[row[0]] = d
+            other = sound(row[1])
+            if heard and other:
+                guess = abs(len(other) - len(heard)) + 3 * (other[0] != heard[0])
+                shape[row[0]] = min(guess, shape.get(row[0], 99))
     # Sounds are compared only for the few nearest actors (the cost is per row).
-    nearest = sorted(best, key=lambda i: (best[i], i))[:MAX_COMPARED]
+    nearest = sorted(best, key=lambda i: (best[i], shape.get(i, 99), i))[:MAX_COMPARED]
     close_ids = {i for i in nearest if best[i] <= 2} if len(key) >= 3 else set()
     ranked = _by_similarity(query, [r for r in rows if r[0] in close_ids])
     pick = _clear_winner(ranked, NEAR_MIN)
@@ -526,7 +533,11 @@ def _resolve(query: str, index: Mapping[str, Iterable[tuple[str, str]]]) -> Matc
         if k not in keys and abs(len(k) - len(keys[0])) <= 3
         for i, n in rows
     ]
-    return rank(query, exact, near)
+    if exact:
+        match = rank(query, exact, [])
+        if match.status != "unknown":
+            return match
+    return rank(query, [], [*exact, *near])
 
 
 def build_index(names: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:

@@ -95,14 +95,19 @@ async def resolve_name(db: Database, query: str) -> Match:
     exact = await _rows_by_keys(db, keys[:1])
     if not exact:
         exact = await _rows_by_keys(db, keys[1:])
-    near: list[tuple[str, str, str]] = []
-    if not exact:
-        for key in keys:
-            if not key.isascii():
-                continue
-            near.extend(await _rows_by_keys(db, sorted(_one_edit(key) - set(keys))))
-            near.extend(await _rows_by_prefix(db, key[:2]))
-    return rank(query, exact, near)
+    if exact:
+        match = rank(query, exact, [])
+        if match.status != "unknown":
+            return match
+    # No shared key, or one that sounds nothing alike (Horowitz is not ハリス):
+    # the near keys decide, the shared-key rows among them.
+    near: list[tuple[str, str, str]] = list(exact)
+    for key in keys:
+        if not key.isascii():
+            continue
+        near.extend(await _rows_by_keys(db, sorted(_one_edit(key) - set(keys))))
+        near.extend(await _rows_by_prefix(db, key[:2]))
+    return rank(query, [], near)
 
 
 async def _by_given_name(db: Database, query: str) -> str | None:

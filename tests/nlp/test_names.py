@@ -256,6 +256,8 @@ OUTSIDE = build_index(
         ("mbz", "ムハンマド"),
         ("iwaya", "岩屋"),
         ("iwaya", "イワヤ"),  # the reading the pipeline stores for a kanji name
+        ("harris", "ハリス"),
+        ("x-horowittsu", "ホロウィッツ"),
     ]
 )
 
@@ -264,6 +266,8 @@ OUTSIDE = build_index(
     ("query", "status", "ids"),
     [
         ("Iwaya", "found", ["iwaya"]),
+        ("Horowitz", "found", ["x-horowittsu"]),  # key hrs is ハリス's; hrts sounds right
+        ("Harris", "found", ["harris"]),
         ("Aliyev", "found", ["x-ariefu"]),  # key rb shared with Rubio
         ("Rubio", "found", ["rubio"]),
         ("Tshisekedi", "found", ["x-chisekedi"]),
