@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from bot.models import Article, Paragraph
 from bot.nlp.pipeline import Analyzed
 from bot.storage.db import Database
-from bot.storage.outbox import enqueue_alerts, parse_utc, utc_iso
-from bot.storage.people import save_people
-from bot.storage.search import index_article, index_columns
+from bot.storage.outbox import enqueue_alerts_sync, parse_utc, utc_iso
+from bot.storage.people import save_people_sync
+from bot.storage.search import index_article_sync, index_columns
 
 log = logging.getLogger(__name__)
 
@@ -88,34 +90,34 @@ def _is_newer(new: datetime | None, stored_utc: str | None) -> bool:
     return old is None or new.astimezone(UTC) > old
 
 
-async def store_analyzed(
-    db: Database,
+def store_analyzed_sync(
+    conn: sqlite3.Connection,
     article: Article,
     analyzed: Analyzed,
     file_id: int | None,
     now: datetime | None = None,
 ) -> StoreResult:
-    """Store one analysed article (inside the caller's transaction); see the module doc."""
+    """:func:`store_analyzed` on the connection's thread (see :meth:`Database.run`)."""
     stamp = utc_iso(now or datetime.now(UTC))
     values = _article_values(article)
-    existing = await db.fetchone(
+    existing = conn.execute(
         "SELECT id, content_hash, published_utc FROM articles WHERE source = ? AND title = ?",
         (values["source"], values["title"]),
-    )
+    ).fetchone()
     if existing is None:
         columns = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
-        cur = await db.execute(
+        cur = conn.execute(
             f"INSERT INTO articles ({columns}, file_id, created_at, updated_at)"
             f" VALUES ({marks}, :file_id, :now, :now)",
             {**values, "file_id": file_id, "now": stamp},
         )
         assert cur.lastrowid is not None
         article_id = int(cur.lastrowid)
-        await write_analysis(
-            db, article_id, article, analyzed, seen_at=values["published_utc"], new=True
+        write_analysis_sync(
+            conn, article_id, article, analyzed, seen_at=values["published_utc"], new=True
         )
-        alerts = await enqueue_alerts(db, article_id, analyzed.analysis.topic_ids, now=now)
+        alerts = enqueue_alerts_sync(conn, article_id, analyzed.analysis.topic_ids, now=now)
         return StoreResult(article_id, "new", alerts=alerts)
 
     article_id = int(existing["id"])
@@ -129,13 +131,59 @@ async def store_analyzed(
         )
         return StoreResult(article_id, "unchanged", stale=True)
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    await db.execute(
+    conn.execute(
         f"UPDATE articles SET {sets}, file_id = :file_id, revision = revision + 1,"
         " updated_at = :now WHERE id = :id",
         {**values, "file_id": file_id, "now": stamp, "id": article_id},
     )
-    await write_analysis(db, article_id, article, analyzed, seen_at=values["published_utc"])
+    write_analysis_sync(conn, article_id, article, analyzed, seen_at=values["published_utc"])
     return StoreResult(article_id, "updated")
+
+
+async def store_analyzed(
+    db: Database,
+    article: Article,
+    analyzed: Analyzed,
+    file_id: int | None,
+    now: datetime | None = None,
+) -> StoreResult:
+    """Store one analysed article (inside the caller's transaction); see the module doc.
+
+    All its statements run in one hop to the connection's thread.
+    """
+    return await db.run(
+        partial(store_analyzed_sync, article=article, analyzed=analyzed, file_id=file_id, now=now)
+    )
+
+
+def write_analysis_sync(
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    analyzed: Analyzed,
+    seen_at: str | None,
+    *,
+    new: bool = False,
+) -> None:
+    """:func:`write_analysis` on the connection's thread (see :meth:`Database.run`)."""
+    analysis = analyzed.analysis
+    if not new:
+        conn.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO article_topics (article_id, topic_id, score, evidence) VALUES (?, ?, ?, ?)",
+        [
+            (
+                article_id,
+                t.id,
+                float(t.score),
+                json.dumps({"sentences": t.evidence, "terms": t.terms}, ensure_ascii=False),
+            )
+            for t in analysis.topics
+        ],
+    )
+    save_people_sync(conn, article_id, seen_at, analysis.actors, analysis.quotes)
+    title_text, body_text = index_columns(analyzed.doc, article.title)
+    index_article_sync(conn, article_id, title_text, body_text, new=new)
 
 
 async def write_analysis(
@@ -151,24 +199,16 @@ async def write_analysis(
 
     ``new``: the article row was just inserted (no old rows to delete).
     """
-    analysis = analyzed.analysis
-    if not new:
-        await db.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
-    await db.executemany(
-        "INSERT INTO article_topics (article_id, topic_id, score, evidence) VALUES (?, ?, ?, ?)",
-        [
-            (
-                article_id,
-                t.id,
-                float(t.score),
-                json.dumps({"sentences": t.evidence, "terms": t.terms}, ensure_ascii=False),
-            )
-            for t in analysis.topics
-        ],
+    await db.run(
+        partial(
+            write_analysis_sync,
+            article_id=article_id,
+            article=article,
+            analyzed=analyzed,
+            seen_at=seen_at,
+            new=new,
+        )
     )
-    await save_people(db, article_id, seen_at, analysis.actors, analysis.quotes)
-    title_text, body_text = index_columns(analyzed.doc, article.title)
-    await index_article(db, article_id, title_text, body_text, new=new)
 
 
 def article_from_row(row: Any) -> Article:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,22 @@ class Database:
     async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
         async with self._turn(), self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(connection)`` on the connection's thread, in one hop.
+
+        For hot paths that issue many statements (storing an article): each
+        awaited statement is a thread hop, whereas ``fn`` runs them all
+        synchronously. Its rows are ``sqlite3.Row`` (the connection's row
+        factory). It joins the caller's transaction like :meth:`execute`; it
+        must not BEGIN, COMMIT or ROLLBACK itself.
+        """
+        async with self._turn():
+            # aiosqlite has no public API for this: ``_execute`` queues a callable on
+            # its worker thread and ``_conn`` is the underlying sqlite3.Connection
+            # (only safe to touch from that thread, i.e. inside the callable).
+            conn = self.conn
+            return await conn._execute(lambda: fn(conn._conn))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:

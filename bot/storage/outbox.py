@@ -15,8 +15,10 @@ fixed shape (:func:`utc_iso`) so they compare correctly as text.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from bot.storage.db import Database
@@ -92,24 +94,15 @@ def _row(r: Any) -> OutboxRow:
     )
 
 
-async def enqueue_alerts(
-    db: Database, article_id: int, topic_ids: list[str], now: datetime | None = None
+def enqueue_alerts_sync(
+    conn: sqlite3.Connection, article_id: int, topic_ids: list[str], now: datetime | None = None
 ) -> int:
-    """Owe one alert for ``article_id`` to every active subscription matching ``topic_ids``.
-
-    A subscription matches when it has alerts on, is not paused, and its topics
-    include one of ``topic_ids`` or ``"*"`` (all topics). An article with no
-    topics owes nothing. Rows already owed (or sent) are ignored, so this is
-    safe to call again for an updated article.
-
-    Runs no transaction of its own: the ingest calls it inside the transaction
-    that stores the article's topics. Returns the number of new rows.
-    """
+    """:func:`enqueue_alerts` on the connection's thread (see :meth:`Database.run`)."""
     topics = [t for t in dict.fromkeys(topic_ids) if t]
     if not topics:
         return 0
     stamp = utc_iso(now or datetime.now(UTC))
-    cur = await db.execute(
+    cur = conn.execute(
         """
         INSERT OR IGNORE INTO outbox (platform, channel_id, kind, article_id, status, created_at)
         SELECT s.platform, s.channel_id, 'alert', ?, 'pending', ?
@@ -123,6 +116,24 @@ async def enqueue_alerts(
         (article_id, stamp, json.dumps(topics)),
     )
     return max(0, cur.rowcount)
+
+
+async def enqueue_alerts(
+    db: Database, article_id: int, topic_ids: list[str], now: datetime | None = None
+) -> int:
+    """Owe one alert for ``article_id`` to every active subscription matching ``topic_ids``.
+
+    A subscription matches when it has alerts on, is not paused, and its topics
+    include one of ``topic_ids`` or ``"*"`` (all topics). An article with no
+    topics owes nothing. Rows already owed (or sent) are ignored, so this is
+    safe to call again for an updated article.
+
+    Runs no transaction of its own: the ingest calls it inside the transaction
+    that stores the article's topics. Returns the number of new rows.
+    """
+    return await db.run(
+        partial(enqueue_alerts_sync, article_id=article_id, topic_ids=topic_ids, now=now)
+    )
 
 
 async def enqueue_digest(

@@ -10,7 +10,9 @@ counting over all articles.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
+from functools import partial
 
 from bot.models import ActorRef, QuoteRef
 from bot.nlp.names import name_key, name_variants
@@ -31,22 +33,17 @@ def lookup_names(actor: ActorRef) -> set[str]:
     return out
 
 
-async def save_people(
-    db: Database,
+def save_people_sync(
+    conn: sqlite3.Connection,
     article_id: int,
     seen_at_utc: str | None,
     actors: list[ActorRef],
     quotes: list[QuoteRef],
 ) -> None:
-    """Replace the article's actors and quotes with ``actors`` and ``quotes``.
-
-    Must be called inside ``db.transaction()``. Upserts the actors and their
-    names, and keeps ``actors.article_count`` / ``actors.last_seen`` correct when
-    the same article is saved again with a different cast or date.
-    """
-    old_rows = await db.fetchall(
+    """:func:`save_people` on the connection's thread (see :meth:`Database.run`)."""
+    old_rows = conn.execute(
         "DELETE FROM article_actors WHERE article_id = ? RETURNING actor_id", (article_id,)
-    )
+    ).fetchall()
     old_ids = {row[0] for row in old_rows}
     merged: dict[str, ActorRef] = {}
     for actor in actors:
@@ -59,11 +56,9 @@ async def save_people(
     new_ids = set(merged)
 
     if old_ids:
-        await db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
 
-    # A handful of executemany calls per article, whatever the cast: every call is a
-    # thread hop in aiosqlite, and ingest throughput depends on it.
-    await db.executemany(
+    conn.executemany(
         """
         INSERT INTO actors (id, name_ja, name_en, in_gazetteer, article_count, last_seen)
         VALUES (?, ?, ?, ?, 0, NULL)
@@ -82,11 +77,11 @@ async def save_people(
             for a in merged.values()
         ],
     )
-    await db.executemany(
+    conn.executemany(
         "INSERT OR IGNORE INTO actor_names (actor_id, name, key) VALUES (?, ?, ?)",
         [(a.id, n, name_key(n)) for a in merged.values() for n in sorted(lookup_names(a))],
     )
-    await db.executemany(
+    conn.executemany(
         """
         INSERT INTO article_actors
             (article_id, actor_id, name_ja, role, affiliation, mentions, seen_at)
@@ -106,7 +101,7 @@ async def save_people(
         ],
     )
     if quotes:
-        await db.executemany(
+        conn.executemany(
             "INSERT INTO quotes (article_id, actor_id, text, sentence) VALUES (?, ?, ?, ?)",
             [
                 (article_id, q.speaker if q.speaker in new_ids else None, q.text, q.sentence)
@@ -116,7 +111,7 @@ async def save_people(
     # Counts change only for actors who joined or left; last_seen is a max over an
     # indexed column (O(log n)), right also when the article's date moved.
     delta = {i: 1 for i in new_ids - old_ids} | {i: -1 for i in old_ids - new_ids}
-    await db.executemany(
+    conn.executemany(
         """
         UPDATE actors SET
             article_count = MAX(article_count + ?, 0),
@@ -124,6 +119,30 @@ async def save_people(
         WHERE id = ?
         """,
         [(delta.get(i, 0), i, i) for i in sorted(new_ids | old_ids)],
+    )
+
+
+async def save_people(
+    db: Database,
+    article_id: int,
+    seen_at_utc: str | None,
+    actors: list[ActorRef],
+    quotes: list[QuoteRef],
+) -> None:
+    """Replace the article's actors and quotes with ``actors`` and ``quotes``.
+
+    Must be called inside ``db.transaction()``. Upserts the actors and their
+    names, and keeps ``actors.article_count`` / ``actors.last_seen`` correct when
+    the same article is saved again with a different cast or date.
+    """
+    await db.run(
+        partial(
+            save_people_sync,
+            article_id=article_id,
+            seen_at_utc=seen_at_utc,
+            actors=actors,
+            quotes=quotes,
+        )
     )
 
 

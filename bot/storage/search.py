@@ -21,10 +21,11 @@ builds faster (no tokenising) but cannot serve two-character words.
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bot.nlp.tokenizer import Document, Tokenizer, normalize
 from bot.storage.db import Database
@@ -76,6 +77,18 @@ def index_columns(doc: Document, title: str) -> tuple[str, str]:
     return join_tokens(head), join_tokens(rest)
 
 
+def index_article_sync(
+    conn: sqlite3.Connection, article_id: int, title: str, body: str, *, new: bool = False
+) -> None:
+    """:func:`index_article` on the connection's thread (see :meth:`Database.run`)."""
+    if not new:
+        conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+        (article_id, title, body),
+    )
+
+
 async def index_article(
     db: Database, article_id: int, title: str, body: str, *, new: bool = False
 ) -> None:
@@ -83,11 +96,8 @@ async def index_article(
 
     ``new``: the article was just inserted, so there is no old row to delete.
     """
-    if not new:
-        await db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-    await db.execute(
-        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        (article_id, title, body),
+    await db.run(
+        partial(index_article_sync, article_id=article_id, title=title, body=body, new=new)
     )
 
 
