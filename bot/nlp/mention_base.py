@@ -93,14 +93,17 @@ def positions(tokens: tuple[Token, ...], *values: str) -> list[int]:
     return sorted(found)
 
 
-def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
-    """True for tokens inside 「」 (brackets included); depth resets each sentence."""
-    mask = [False] * len(tokens)
-    marks = positions(tokens, "「", "」")
+def bracket_pairs(tokens: tuple[Token, ...]) -> tuple[list[tuple[int, int, int]], int | None]:
+    """Top-level 「…」 of each sentence as (open, close, sentence) token indexes.
+
+    Nested brackets belong to the outer pair, and depth resets at each sentence. The
+    second value is the index of a 「 still open when the tokens end, else None.
+    """
+    pairs: list[tuple[int, int, int]] = []
     depth = 0
     sentence = -1
     open_at = 0
-    for i in marks:
+    for i in positions(tokens, "「", "」"):
         tok = tokens[i]
         if tok.sentence != sentence:
             sentence, depth = tok.sentence, 0
@@ -111,9 +114,19 @@ def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
         elif depth:
             depth -= 1
             if depth == 0:
-                mask[open_at : i + 1] = [True] * (i + 1 - open_at)
-    if depth:  # unclosed at the end of its sentence: up to that sentence's end
-        j = open_at
+                pairs.append((open_at, i, sentence))
+    return pairs, (open_at if depth else None)
+
+
+def quote_mask(tokens: tuple[Token, ...]) -> list[bool]:
+    """True for tokens inside 「」 (brackets included); depth resets each sentence."""
+    mask = [False] * len(tokens)
+    pairs, unclosed = bracket_pairs(tokens)
+    for open_at, close, _ in pairs:
+        mask[open_at : close + 1] = [True] * (close + 1 - open_at)
+    if unclosed is not None:  # unclosed at the end of its sentence: up to that sentence's end
+        sentence = tokens[unclosed].sentence
+        j = unclosed
         while j < len(tokens) and tokens[j].sentence == sentence:
             mask[j] = True
             j += 1

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.models import QuoteRef
-from bot.nlp.mentions import Mention, positions, quote_mask
+from bot.nlp.mention_base import bracket_pairs
+from bot.nlp.mentions import Mention, quote_mask
 from bot.nlp.roles import title_head
 from bot.nlp.tokenizer import Document, Token
 
@@ -78,23 +79,7 @@ class Span:
 
 def quote_spans(tokens: tuple[Token, ...]) -> list[Span]:
     """Top-level 「…」 of each sentence (nested brackets belong to the outer quote)."""
-    spans: list[Span] = []
-    depth = 0
-    start = -1
-    sentence = -1
-    for i in positions(tokens, "「", "」"):
-        tok = tokens[i]
-        if tok.sentence != sentence:
-            sentence, depth = tok.sentence, 0
-        if tok.surface == "「":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif depth:
-            depth -= 1
-            if depth == 0:
-                spans.append(Span(start, i, sentence))
-    return spans
+    return [Span(start, end, sentence) for start, end, sentence in bracket_pairs(tokens)[0]]
 
 
 def find_quotes(
