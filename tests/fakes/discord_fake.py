@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -523,3 +524,28 @@ class DiscordFake:
                 await self.dispatch("RESUMED", {})
                 await self._notify()
         return ws
+
+
+@asynccontextmanager
+async def running_fake(monkeypatch: Any = None) -> AsyncIterator[DiscordFake]:
+    """A started :class:`DiscordFake`, closed afterwards.
+
+    With pytest's ``monkeypatch``, discord.py's global base URLs (which the bot under
+    test overwrites) are restored after the test as well.
+    """
+    if monkeypatch is not None:
+        import discord.gateway
+        import discord.http
+
+        monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket,
+            "DEFAULT_GATEWAY",
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+        )
+    server = DiscordFake()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()

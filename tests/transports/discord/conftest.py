@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.nlp.topics import TopicSet, load_topics
@@ -22,7 +20,7 @@ from bot.services.runtime import Services
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.transports.discord.client import DiscordHandle, start_discord
-from tests.fakes.discord_fake import DiscordFake
+from tests.fakes.discord_fake import DiscordFake, running_fake
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -54,18 +52,8 @@ def services(db: Database, topics: TopicSet, settings: Settings, clock: Clock) -
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordFake]:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
-    server = DiscordFake()
-    await server.start()
-    try:
+    async with running_fake(monkeypatch) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture

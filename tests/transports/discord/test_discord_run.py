@@ -19,7 +19,7 @@ from bot.nlp.topics import load_topics
 from bot.services.subscriptions import SubscriptionService
 from bot.storage.db import open_database
 from tests.conftest import nikkei_text
-from tests.fakes.discord_fake import DiscordFake
+from tests.fakes.discord_fake import DiscordFake, running_fake
 
 PRISONERS = (
     "ロシアとウクライナ、捕虜150人ずつ交換 @everyone",
@@ -31,12 +31,8 @@ PRISONERS = (
 
 @pytest.fixture
 async def fake() -> AsyncIterator[DiscordFake]:
-    server = DiscordFake()
-    await server.start()
-    try:
+    async with running_fake() as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.ingest.job import IngestJob
@@ -25,7 +23,7 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.transports.discord.client import start_discord
 from bot.transports.slack import start_slack
-from tests.fakes.discord_fake import DiscordFake
+from tests.fakes.discord_fake import DiscordFake, running_fake
 from tests.fakes.slack_fake import SlackFake
 from tests.transports.slack.slack_support import ADMIN, CHANNEL, SIGNING_SECRET, SlackClient
 
@@ -44,18 +42,8 @@ async def sent_rows(db: Database, expected: int) -> list[outbox.OutboxRow]:
 
 @pytest.fixture
 async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordFake]:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
-    server = DiscordFake()
-    await server.start()
-    try:
+    async with running_fake(monkeypatch) as server:
         yield server
-    finally:
-        await server.close()
 
 
 async def test_one_outbox_two_platforms(
