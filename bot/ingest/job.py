@@ -21,22 +21,25 @@ import logging
 import os
 import shutil
 import signal
+import sqlite3
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from bot.ingest.report import FileResult, IngestSummary
 from bot.ingest.scanner import InboxScanner, settle, split_names, walk_files
-from bot.models import Article, ParseOutcome
+from bot.models import ParseOutcome
 from bot.nlp.pipeline import Analyzed, Pipeline
 from bot.parsing import parse_bytes
 from bot.settings import Settings
-from bot.storage.articles import store_analyzed
+from bot.storage.articles import store_analyzed_sync
 from bot.storage.db import Database
 from bot.storage.files import (
     FileRecord,
     find_by_sha,
-    mark_ingested,
-    record_file,
+    find_by_sha_sync,
+    mark_ingested_sync,
+    record_file_sync,
     sha256_file,
 )
 
@@ -176,20 +179,10 @@ class IngestJob:
             outcome = ParseOutcome(
                 reason=f"file is {size} bytes, over the limit of {self.settings.max_file_bytes}"
             )
+            analyzed: list[Analyzed] = []
         else:
-            # Parsing and tagging are CPU work: keep them off the event loop.
-            outcome = await asyncio.to_thread(self._parse, data, path.name)
-        analyzed: list[Analyzed] = []
-        if outcome.ok:
-            try:
-                analyzed = await asyncio.to_thread(self._analyze, outcome.articles)
-            except Exception as exc:  # noqa: BLE001 - a pipeline bug must not wedge the inbox
-                log.error("analysis of %s failed: %s: %s", path.name, type(exc).__name__, exc)
-                log.debug("analysis failure details", exc_info=True)
-                outcome = ParseOutcome(
-                    reason=f"analysis failed: {type(exc).__name__}: {exc}",
-                    encoding=outcome.encoding,
-                )
+            # Parsing and tagging are CPU work: keep them off the event loop, in one hop.
+            outcome, analyzed = await asyncio.to_thread(self._parse_and_analyze, data, path.name)
         result = await self._commit(path, sha, size, outcome, analyzed)
         _crash_hook()
         if result.outcome == "known":
@@ -223,17 +216,23 @@ class IngestJob:
             return None, hashlib.sha256(data).hexdigest(), len(data)
         return data, hashlib.sha256(data).hexdigest(), len(data)
 
-    def _parse(self, data: bytes, name: str) -> ParseOutcome:
-        return parse_bytes(
+    def _parse_and_analyze(self, data: bytes, name: str) -> tuple[ParseOutcome, list[Analyzed]]:
+        outcome = parse_bytes(
             data,
             name,
             tz=self.settings.tz,
             max_bytes=self.settings.max_file_bytes,
             max_articles=self.settings.max_articles_per_file,
         )
-
-    def _analyze(self, articles: tuple[Article, ...]) -> list[Analyzed]:
-        return [self.pipeline.analyze(a) for a in articles]
+        if not outcome.ok:
+            return outcome, []
+        try:
+            return outcome, [self.pipeline.analyze(a) for a in outcome.articles]
+        except Exception as exc:  # noqa: BLE001 - a pipeline bug must not wedge the inbox
+            log.error("analysis of %s failed: %s: %s", name, type(exc).__name__, exc)
+            log.debug("analysis failure details", exc_info=True)
+            reason = f"analysis failed: {type(exc).__name__}: {exc}"
+            return ParseOutcome(reason=reason, encoding=outcome.encoding), []
 
     async def _commit(
         self,
@@ -243,38 +242,10 @@ class IngestJob:
         outcome: ParseOutcome,
         analyzed: list[Analyzed],
     ) -> FileResult:
-        """Store the file's verdict and articles in one transaction."""
-        result = FileResult(
-            path, "ingested" if outcome.ok else "quarantined", reason=outcome.reason
+        """Store the file's verdict and articles in one transaction (one hop to SQLite)."""
+        return await self.db.run_transaction(
+            partial(_commit_sync, path=path, sha=sha, size=size, outcome=outcome, analyzed=analyzed)
         )
-        async with self.db.transaction():
-            earlier = await find_by_sha(self.db, sha)
-            if earlier is not None and earlier.status == "ingested":
-                return FileResult(path, "known")
-            if earlier is not None and not outcome.ok:
-                result.seen_before = True
-                return result
-            fields = {
-                "name": path.name,
-                "reason": outcome.reason,
-                "encoding": outcome.encoding,
-                "article_count": len(outcome.articles),
-            }
-            if earlier is not None:
-                file_id = earlier.id
-                await mark_ingested(self.db, file_id, **fields)
-            else:
-                file_id = await record_file(
-                    self.db,
-                    sha256=sha,
-                    size=size,
-                    status="ingested" if outcome.ok else "quarantined",
-                    **fields,
-                )
-            for article, an in zip(outcome.articles, analyzed, strict=True):
-                stored = await store_analyzed(self.db, article, an, file_id)
-                result.count(stored)
-        return result
 
     def _finish_known(self, path: Path, known: FileRecord, move: bool) -> FileResult:
         """A file whose bytes were ingested before: only archive it, never analyse again."""
@@ -301,3 +272,41 @@ class IngestJob:
             log.error("cannot move %s to %s: %s", path.name, folder, exc.strerror or exc)
             return None
         return dest
+
+
+def _commit_sync(
+    conn: sqlite3.Connection,
+    path: Path,
+    sha: str,
+    size: int,
+    outcome: ParseOutcome,
+    analyzed: list[Analyzed],
+) -> FileResult:
+    """The body of :meth:`IngestJob._commit`, on the connection's thread."""
+    result = FileResult(path, "ingested" if outcome.ok else "quarantined", reason=outcome.reason)
+    earlier = find_by_sha_sync(conn, sha)
+    if earlier is not None and earlier.status == "ingested":
+        return FileResult(path, "known")
+    if earlier is not None and not outcome.ok:
+        result.seen_before = True
+        return result
+    fields = {
+        "name": path.name,
+        "reason": outcome.reason,
+        "encoding": outcome.encoding,
+        "article_count": len(outcome.articles),
+    }
+    if earlier is not None:
+        file_id = earlier.id
+        mark_ingested_sync(conn, file_id, **fields)
+    else:
+        file_id = record_file_sync(
+            conn,
+            sha256=sha,
+            size=size,
+            status="ingested" if outcome.ok else "quarantined",
+            **fields,
+        )
+    for article, an in zip(outcome.articles, analyzed, strict=True):
+        result.count(store_analyzed_sync(conn, article, an, file_id))
+    return result

@@ -106,6 +106,25 @@ class Database:
             conn = self.conn
             return await conn._execute(lambda: fn(conn._conn))
 
+    async def run_transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn(connection)`` inside BEGIN IMMEDIATE … COMMIT, all in one hop.
+
+        The same guarantees as :meth:`transaction` (rolled back on any
+        exception, one task at a time) for a transaction whose statements need
+        no awaiting in between: the ingest stores a whole file this way, where a
+        hop per statement would cost more than the statements. Inside the
+        caller's own transaction it simply joins it, like :meth:`run`.
+        """
+        if self._in_own_transaction():
+            return await self.run(fn)
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                conn = self.conn
+                return await conn._execute(lambda: _in_transaction(conn._conn, fn))
+            finally:
+                self._owner = None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception; one task at a time."""
@@ -128,6 +147,18 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+
+def _in_transaction(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn)
+        conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    return result
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:

@@ -9,8 +9,10 @@ finds the row by hash and only finishes the move; nothing is analysed twice.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,9 +65,14 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-async def find_by_sha(db: Database, sha256: str) -> FileRecord | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM files WHERE sha256 = ?", (sha256,))
+def find_by_sha_sync(conn: sqlite3.Connection, sha256: str) -> FileRecord | None:
+    """:func:`find_by_sha` on the connection's thread (see :meth:`Database.run`)."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM files WHERE sha256 = ?", (sha256,)).fetchone()
     return _row(row) if row else None
+
+
+async def find_by_sha(db: Database, sha256: str) -> FileRecord | None:
+    return await db.run(partial(find_by_sha_sync, sha256=sha256))
 
 
 async def get_file(db: Database, file_id: int) -> FileRecord | None:
@@ -73,8 +80,8 @@ async def get_file(db: Database, file_id: int) -> FileRecord | None:
     return _row(row) if row else None
 
 
-async def record_file(
-    db: Database,
+def record_file_sync(
+    conn: sqlite3.Connection,
     *,
     name: str,
     sha256: str,
@@ -85,15 +92,11 @@ async def record_file(
     article_count: int = 0,
     now: datetime | None = None,
 ) -> int:
-    """Insert a file row and return its id (run it inside the caller's transaction).
-
-    If a row with the same hash exists already, that row's id is returned and
-    nothing changes: the first verdict on a given content stands.
-    """
-    existing = await find_by_sha(db, sha256)
+    """:func:`record_file` on the connection's thread (see :meth:`Database.run`)."""
+    existing = find_by_sha_sync(conn, sha256)
     if existing is not None:
         return existing.id
-    cur = await db.execute(
+    cur = conn.execute(
         "INSERT INTO files (name, sha256, size, status, reason, encoding, article_count,"
         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -111,8 +114,18 @@ async def record_file(
     return int(cur.lastrowid)
 
 
-async def mark_ingested(
-    db: Database,
+async def record_file(db: Database, **fields: Any) -> int:
+    """Insert a file row and return its id (run it inside the caller's transaction).
+
+    Takes the keyword arguments of :func:`record_file_sync`. If a row with the
+    same hash exists already, that row's id is returned and nothing changes:
+    the first verdict on a given content stands.
+    """
+    return await db.run(partial(record_file_sync, **fields))
+
+
+def mark_ingested_sync(
+    conn: sqlite3.Connection,
     file_id: int,
     *,
     name: str,
@@ -121,11 +134,16 @@ async def mark_ingested(
     article_count: int,
 ) -> None:
     """Turn a quarantined file's row into an ingested one (it parsed on a later try)."""
-    await db.execute(
+    conn.execute(
         "UPDATE files SET status = 'ingested', name = ?, reason = ?, encoding = ?,"
         " article_count = ? WHERE id = ?",
         (name, reason, encoding, article_count, file_id),
     )
+
+
+async def mark_ingested(db: Database, file_id: int, **fields: Any) -> None:
+    """:func:`mark_ingested_sync` through the connection's thread."""
+    await db.run(partial(mark_ingested_sync, file_id=file_id, **fields))
 
 
 async def set_article_count(db: Database, file_id: int, count: int) -> None:

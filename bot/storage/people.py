@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 
 from bot.models import ActorRef, QuoteRef
 from bot.nlp.names import name_key, name_variants
@@ -24,13 +24,21 @@ UNLISTED_PREFIX = "x-"
 
 def lookup_names(actor: ActorRef) -> set[str]:
     """Every spelling of ``actor`` worth indexing for lookup (whole names and surnames)."""
-    raw = [actor.name_ja, actor.name_en or "", *actor.names]
+    return {name for name, _ in _keyed_spellings(actor.name_ja, actor.name_en, tuple(actor.names))}
+
+
+@lru_cache(maxsize=8192)
+def _keyed_spellings(
+    name_ja: str, name_en: str | None, names: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(spelling, lookup key) of every name worth indexing, sorted; cached because the
+    same people recur in article after article and romanising their names is not free."""
     out: set[str] = set()
-    for name in raw:
+    for name in (name_ja, name_en or "", *names):
         for variant in name_variants(name):
             if variant and name_key(variant):
                 out.add(variant)
-    return out
+    return tuple((name, name_key(name)) for name in sorted(out))
 
 
 def save_people_sync(
@@ -79,7 +87,11 @@ def save_people_sync(
     )
     conn.executemany(
         "INSERT OR IGNORE INTO actor_names (actor_id, name, key) VALUES (?, ?, ?)",
-        [(a.id, n, name_key(n)) for a in merged.values() for n in sorted(lookup_names(a))],
+        [
+            (a.id, name, key)
+            for a in merged.values()
+            for name, key in _keyed_spellings(a.name_ja, a.name_en, tuple(a.names))
+        ],
     )
     conn.executemany(
         """

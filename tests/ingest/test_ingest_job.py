@@ -169,24 +169,24 @@ async def test_failure_inside_the_transaction_stores_nothing(
     jobdb, fast: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job, db = jobdb
-    real = jobmod.store_analyzed
+    real = jobmod.store_analyzed_sync
     calls = 0
 
-    async def second_fails(*args, **kwargs):
+    def second_fails(*args, **kwargs):
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError("disk vanished")
-        return await real(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(jobmod, "store_analyzed", second_fails)
+    monkeypatch.setattr(jobmod, "store_analyzed_sync", second_fails)
     drop(fast, "seed.txt", SEED)
     with pytest.raises(OSError):
         await job.scan_once()
     assert await count_articles(db) == 0 and await count_files(db) == 0
     assert tuple(await db.fetchone("SELECT COUNT(*) FROM articles_fts")) == (0,)
     assert names(fast.inbox) == ["seed.txt"]
-    monkeypatch.setattr(jobmod, "store_analyzed", real)
+    monkeypatch.setattr(jobmod, "store_analyzed_sync", real)
     summary = await job.scan_once()
     assert summary.new == 2 and await count_articles(db) == 2
 

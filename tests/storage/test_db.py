@@ -186,3 +186,57 @@ async def test_nested_transaction_joins_the_outer_one(db) -> None:
         async with db.transaction():
             await db.execute("INSERT INTO t VALUES (2)")
     assert (await db.fetchone("SELECT count(*) FROM t"))[0] == 2
+
+
+async def test_run_transaction_commits_or_rolls_back_in_one_hop(db) -> None:
+    await db.execute("CREATE TABLE t (x INTEGER)")
+
+    def insert(values: list[int], fail: bool) -> object:
+        def body(conn: sqlite3.Connection) -> int:
+            conn.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+            if fail:
+                raise RuntimeError("boom after the inserts")
+            return len(values)
+
+        return body
+
+    assert await db.run_transaction(insert([1, 2], fail=False)) == 2
+    with pytest.raises(RuntimeError):
+        await db.run_transaction(insert([3], fail=True))
+    rows = await db.fetchall("SELECT x FROM t ORDER BY x")
+    assert [r[0] for r in rows] == [1, 2]
+    # The connection is usable afterwards: no transaction was left open.
+    assert (await db.fetchone("SELECT 1"))[0] == 1
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES (4)")
+        # Inside the caller's own transaction it joins instead of nesting BEGINs.
+        await db.run_transaction(insert([5], fail=False))
+    assert (await db.fetchone("SELECT count(*) FROM t"))[0] == 4
+
+
+async def test_run_transaction_waits_for_another_tasks_transaction(db) -> None:
+    import asyncio
+
+    await db.execute("CREATE TABLE t (x INTEGER)")
+    entered = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (1)")
+                entered.set()
+                await release.wait()
+                raise RuntimeError("rolled back")
+
+    first = asyncio.create_task(holder())
+    await entered.wait()
+    second = asyncio.create_task(
+        db.run_transaction(lambda conn: conn.execute("INSERT INTO t VALUES (2)").rowcount)
+    )
+    await asyncio.sleep(0.05)
+    assert not second.done()
+    release.set()
+    await asyncio.gather(first, second)
+    rows = await db.fetchall("SELECT x FROM t")
+    assert [r[0] for r in rows] == [2]
