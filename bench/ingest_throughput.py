@@ -9,13 +9,20 @@ files hold at least ``--mb`` megabytes, then, in alternating order for
   every token's surface and features (pos1-4, lemma, kana);
 * **the pipeline**: the real ``IngestJob.ingest_paths`` over the same files into
   a new SQLite database: read, hash, parse, tokenise, tag topics, find people and
-  quotes, store everything and commit, one transaction a file.
+  quotes, store everything and commit, one transaction a file. It runs as
+  ``newsbot run`` and ``newsbot ingest`` do by default: analysis in worker
+  processes (``ingest_workers``; by default two, none on a single core),
+  started before the clock starts, as the bot starts them at start-up;
+* **in-process**: the same with ``ingest_workers = 0``, everything in this one
+  process, for the cost per core.
 
-Both rates are characters of article text per second over the same texts; the
-ratio is computed per round (the two runs next to each other in time) and the
-median is reported, because the machine may be shared.
+Rates are characters of article text per second over the same texts, by the
+wall clock and by CPU time (all threads, and the worker processes' own CPU
+time read from /proc). Ratios are computed per round (the runs next to each
+other in time) and the median is reported, because the machine may be shared.
 
     python -m bench.ingest_throughput            # 5 MB, 3 rounds
+    python -m bench.ingest_throughput --workers 2
     python -m bench.ingest_throughput --mb 1 --rounds 1 --profile /tmp/ingest.html
 """
 
@@ -38,7 +45,7 @@ from pathlib import Path
 import fugashi
 
 from bench.corpus_gen import DEFAULT_CORPUS, Generator
-from bot.ingest.job import IngestJob
+from bot.ingest import IngestJob, make_analyzer
 from bot.nlp.pipeline import Pipeline
 from bot.parsing import parse_bytes
 from bot.settings import load_settings
@@ -85,9 +92,40 @@ def fugashi_alone(texts: list[str], tagger: fugashi.Tagger) -> tuple[float, floa
     return time.perf_counter() - t0, time.process_time() - c0, count
 
 
+def _worker_cpu(pids: list[int]) -> float | None:
+    """CPU seconds the given processes have used so far (Linux /proc), or None."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _worker_rss(pids: list[int]) -> str:
+    """Each worker's RSS and PSS (shared dictionary pages split between processes)."""
+    if not pids:
+        return ""
+    out = []
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            return ""
+        kb = {
+            line.split(":")[0]: int(line.split()[1])
+            for line in text.splitlines()
+            if line.startswith(("Rss:", "Pss:"))
+        }
+        out.append(f"{kb.get('Rss', 0) // 1024}/{kb.get('Pss', 0) // 1024} MB")
+    return ", ".join(out) + " (RSS/PSS)"
+
+
 async def _pipeline_run(
-    paths: list[Path], workdir: Path, pipeline: Pipeline
-) -> tuple[float, float, str]:
+    paths: list[Path], workdir: Path, pipeline: Pipeline, workers: int
+) -> tuple[float, float | None, str]:
     db_path = workdir / f"ingest-{time.monotonic_ns()}.db"
     settings = load_settings(
         REPO / "config",
@@ -98,26 +136,38 @@ async def _pipeline_run(
             "NEWSBOT_QUARANTINE": str(workdir / "quarantine"),
             "NEWSBOT_SEEDS": "",
             "NEWSBOT_SETTLE_SECONDS": "0",
+            "NEWSBOT_INGEST_WORKERS": str(workers),
         },
     )
     db = await open_database(db_path)
+    analyzer = make_analyzer(settings, pipeline)
     try:
-        job = IngestJob(settings, db, pipeline)
+        await analyzer.start()
+        pids: list[int] = getattr(analyzer, "pids", [])
+        job = IngestJob(settings, db, pipeline, analyzer=analyzer)
         gc.collect()
+        w0 = _worker_cpu(pids)
         t0, c0 = time.perf_counter(), time.process_time()
         summary = await job.ingest_paths(paths)
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        w1 = _worker_cpu(pids)
+        rss = _worker_rss(pids)
     finally:
+        await analyzer.close()
         await db.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    return elapsed, cpu, summary.one_line()
+    total_cpu = None if w0 is None or w1 is None else cpu + w1 - w0
+    note = summary.one_line() + (f"; worker RSS {rss}" if rss else "")
+    return elapsed, total_cpu, note
 
 
-def pipeline_run(paths: list[Path], workdir: Path, pipeline: Pipeline) -> tuple[float, float, str]:
-    """Wall and CPU seconds (all threads) for the real ingest of ``paths`` into a fresh
-    database; its summary line."""
-    return asyncio.run(_pipeline_run(paths, workdir, pipeline))
+def pipeline_run(
+    paths: list[Path], workdir: Path, pipeline: Pipeline, workers: int = 0
+) -> tuple[float, float | None, str]:
+    """Wall and CPU seconds (all threads and worker processes; None when unknown) for
+    the real ingest of ``paths`` into a fresh database; its summary line."""
+    return asyncio.run(_pipeline_run(paths, workdir, pipeline, workers))
 
 
 async def _stages(paths: list[Path], workdir: Path, pipeline: Pipeline) -> dict[str, float]:
@@ -178,6 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="measurement rounds (3)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="analysis processes for the pipeline run (default: as the bot, "
+        f"{load_settings(REPO / 'config', env={}).analysis_workers} here)",
+    )
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
     ap.add_argument(
         "--profile", type=Path, help="also profile the stages with pyinstrument (HTML file)"
@@ -202,43 +259,73 @@ def main(argv: list[str] | None = None) -> int:
         tagger = fugashi.Tagger()  # one plain tagger for every round, like the pipeline's
         tagger("ウォームアップ")
 
-        rates: dict[str, list[float]] = {"fugashi": [], "pipeline": []}
-        cpu_rates: dict[str, list[float]] = {"fugashi": [], "pipeline": []}
-        ratios, cpu_ratios = [], []
+        workers = (
+            args.workers
+            if args.workers is not None
+            else load_settings(REPO / "config", env={}).analysis_workers
+        )
+        runs = ["fugashi", "pipeline"] + (["in-process"] if workers > 0 else [])
+        labels = {
+            "fugashi": "fugashi alone",
+            "pipeline": f"pipeline, {workers} worker{'s' if workers != 1 else ''}"
+            if workers
+            else "pipeline, in-process",
+            "in-process": "pipeline, in-process",
+        }
+        print(
+            f"pipeline runs with ingest_workers = {workers}"
+            + (" (and once more in-process for the cost per core)" if workers else "")
+        )
+        rates: dict[str, list[float]] = {k: [] for k in runs}
+        cpu_rates: dict[str, list[float]] = {k: [] for k in runs}
+        ratios: dict[str, list[float]] = {k: [] for k in runs[1:]}
+        cpu_ratios: dict[str, list[float]] = {k: [] for k in runs[1:]}
         for r in range(args.rounds):
-            order = ("fugashi", "pipeline") if r % 2 == 0 else ("pipeline", "fugashi")
+            order = runs if r % 2 == 0 else runs[::-1]
             for which in order:
+                cpu: float | None
                 if which == "fugashi":
                     secs, cpu, tokens = fugashi_alone(texts, tagger)
                     note = f"{tokens:,} tokens"
                 else:
-                    secs, cpu, note = pipeline_run(paths, workdir, pipeline)
+                    n = workers if which == "pipeline" else 0
+                    secs, cpu, note = pipeline_run(paths, workdir, pipeline, n)
                 rates[which].append(chars / secs)
-                cpu_rates[which].append(chars / cpu)
+                if cpu is not None:
+                    cpu_rates[which].append(chars / cpu)
+                cpu_text = f"{cpu:6.2f} s CPU {chars / cpu:>9,.0f} chars/s" if cpu else "CPU n/a"
                 print(
-                    f"round {r + 1} {which:8s} {secs:6.2f} s wall {chars / secs:>9,.0f} chars/s"
-                    f" | {cpu:6.2f} s CPU {chars / cpu:>9,.0f} chars/s  ({note})"
+                    f"round {r + 1} {labels[which]:22s} {secs:6.2f} s wall "
+                    f"{chars / secs:>9,.0f} chars/s | {cpu_text}  ({note})"
                 )
-            ratios.append(rates["pipeline"][-1] / rates["fugashi"][-1])
-            cpu_ratios.append(cpu_rates["pipeline"][-1] / cpu_rates["fugashi"][-1])
-            print(
-                f"round {r + 1} ratio pipeline/fugashi: {ratios[-1]:.3f} wall, "
-                f"{cpu_ratios[-1]:.3f} CPU"
-            )
+            for which in runs[1:]:
+                ratios[which].append(rates[which][-1] / rates["fugashi"][-1])
+                if len(cpu_rates[which]) == r + 1:
+                    cpu_ratios[which].append(cpu_rates[which][-1] / cpu_rates["fugashi"][-1])
+                print(
+                    f"round {r + 1} ratio {labels[which]} / fugashi: {ratios[which][-1]:.3f} wall"
+                    + (f", {cpu_ratios[which][-1]:.3f} CPU" if cpu_ratios[which] else "")
+                )
 
         med = statistics.median
         print()
         print(f"load average at the end: {os.getloadavg()[0]:.2f}")
-        for which, label in (("fugashi", "fugashi alone"), ("pipeline", "full pipeline")):
-            print(
-                f"{label:14s} median {med(rates[which]):>9,.0f} chars/s wall, "
-                f"{med(cpu_rates[which]):>9,.0f} chars/s CPU"
+        for which in runs:
+            cpu_part = f", {med(cpu_rates[which]):>9,.0f} chars/s CPU" if cpu_rates[which] else ""
+            print(f"{labels[which]:22s} median {med(rates[which]):>9,.0f} chars/s wall{cpu_part}")
+        for which in runs[1:]:
+            rounds = ", ".join(f"{x:.3f}" for x in ratios[which])
+            cpu_part = (
+                f", {med(cpu_ratios[which]):.3f} CPU (rounds "
+                + ", ".join(f"{x:.3f}" for x in cpu_ratios[which])
+                + ")"
+                if cpu_ratios[which]
+                else ""
             )
-        print(
-            f"RATIO pipeline/fugashi: {med(ratios):.3f} wall (rounds "
-            f"{', '.join(f'{x:.3f}' for x in ratios)}), {med(cpu_ratios):.3f} CPU "
-            f"(rounds {', '.join(f'{x:.3f}' for x in cpu_ratios)}); target >= 0.5"
-        )
+            print(
+                f"RATIO {labels[which]} / fugashi: {med(ratios[which]):.3f} wall "
+                f"(rounds {rounds}){cpu_part}; target >= 0.5"
+            )
 
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS of this process {peak:.0f} MB (MeCab's dictionary is memory-mapped)")

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.ingest import IngestJob
+from bot.ingest import Analyzer, IngestJob, make_analyzer
 from bot.nlp.pipeline import Pipeline
 from bot.scheduling import Scheduler
 from bot.services.runtime import Services
@@ -53,6 +53,7 @@ class App:
         self._db: Database | None = None
         self._pipeline: Pipeline | None = None
         self._ingest: IngestJob | None = None
+        self._analyzer: Analyzer | None = None
 
     @property
     def db(self) -> Database:
@@ -85,8 +86,14 @@ class App:
             for folder in (s.inbox, s.archive, s.quarantine):
                 folder.mkdir(parents=True, exist_ok=True)
             self.services = Services(self._db, self._pipeline.topics, s, self.scheduler)
+            self._analyzer = make_analyzer(s, self._pipeline)
+            await self._analyzer.start()
             self._ingest = IngestJob(
-                s, self._db, self._pipeline, on_alerts=self.services.wake_delivery
+                s,
+                self._db,
+                self._pipeline,
+                on_alerts=self.services.wake_delivery,
+                analyzer=self._analyzer,
             )
             if await count_files(self._db) == 0:
                 await self.ingest_seeds()
@@ -191,6 +198,9 @@ class App:
         self.handles.clear()
         if self._ingest is not None:
             await self._ingest.idle()
+        if self._analyzer is not None:
+            await self._analyzer.close()
+            self._analyzer = None
         self.scheduler.shutdown()
         await asyncio.sleep(0)  # let the scheduler's shutdown run on the loop
         if self._db is not None:

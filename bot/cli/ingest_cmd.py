@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 
 from bot.cli import EXIT_OK, EXIT_REJECTED, UsageError
-from bot.ingest import IngestJob, IngestSummary
+from bot.ingest import IngestJob, IngestSummary, make_analyzer
 from bot.nlp.pipeline import Pipeline
 from bot.settings import Settings, load_settings
 from bot.storage.db import open_database
@@ -60,7 +60,10 @@ def handle(args: argparse.Namespace) -> int:
 async def _ingest(settings: Settings, paths: list[Path]) -> IngestSummary:
     pipeline = await asyncio.to_thread(Pipeline.from_config, settings.config_dir)
     db = await open_database(settings.db)
+    analyzer = make_analyzer(settings, pipeline)
     try:
-        return await IngestJob(settings, db, pipeline).ingest_paths(paths)
+        await analyzer.start()
+        return await IngestJob(settings, db, pipeline, analyzer=analyzer).ingest_paths(paths)
     finally:
+        await analyzer.close()
         await db.close()

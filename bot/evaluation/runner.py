@@ -52,6 +52,7 @@ def evaluate(
     analysed: list[tuple[dict[str, Any], Analysis]] = []
     for label, parsed in pairing.pairs:
         result = pipeline.analyze(parsed.article)
+        assert result.doc is not None  # analysed here, so the tokens are at hand
         scores = explain(result.doc, parsed.article, pipeline.topics)
         cases.append(TopicCase(label.file, label.title, label.topics, scores))
         analysed.append((label.raw, result.analysis))

@@ -22,15 +22,17 @@ import os
 import shutil
 import signal
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from bot.ingest.analysis import Analyzer, InProcessAnalyzer, ParseLimits
 from bot.ingest.report import FileResult, IngestSummary
 from bot.ingest.scanner import InboxScanner, settle, split_names, walk_files
 from bot.models import ParseOutcome
 from bot.nlp.pipeline import Analyzed, Pipeline
-from bot.parsing import parse_bytes
 from bot.settings import Settings
 from bot.storage.articles import store_analyzed_sync
 from bot.storage.db import Database
@@ -72,6 +74,18 @@ def is_within(path: Path, folder: Path) -> bool:
     return True
 
 
+@dataclass(slots=True)
+class _Prepared:
+    """A file read and analysed, waiting for its commit."""
+
+    path: Path
+    move: bool
+    sha: str
+    size: int
+    outcome: ParseOutcome
+    analyzed: list[Analyzed]
+
+
 class IngestJob:
     """Ingests inbox files (``scan_once``) and explicit paths (``ingest_paths``)."""
 
@@ -81,10 +95,13 @@ class IngestJob:
         db: Database,
         pipeline: Pipeline,
         on_alerts: Callable[[], None] | None = None,
+        analyzer: Analyzer | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.pipeline = pipeline
+        self.analyzer: Analyzer = analyzer or InProcessAnalyzer(pipeline, ParseLimits.of(settings))
+        """Where files are parsed and analysed; its owner starts and closes it."""
         self.on_alerts = on_alerts
         """Called after a commit that owed new alerts (the delivery worker wakes up)."""
         self.scanner = InboxScanner(
@@ -104,11 +121,9 @@ class IngestJob:
             if self._stopping:
                 return summary
             scan = await self.scanner.scan()
-            for path in scan.ready:
-                if self._stopping:
-                    break
-                summary.add(await self.ingest_file(path, move=True))
-                self.scanner.forget(path)
+            await self._ingest_in_order(
+                [(path, True) for path in scan.ready], summary, done=self.scanner.forget
+            )
             for path in scan.changing:
                 log.debug("%s is still being written; next scan", path.name)
         if summary.files:
@@ -143,9 +158,8 @@ class IngestJob:
                 FileResult(p, "deferred", reason="still being written (size or mtime changing)")
             )
         async with self._lock:
-            for path in stable:
-                move = is_within(path, self.settings.inbox)
-                summary.add(await self.ingest_file(path, move=move))
+            items = [(path, is_within(path, self.settings.inbox)) for path in stable]
+            await self._ingest_in_order(items, summary)
         return summary
 
     async def idle(self) -> None:
@@ -156,8 +170,57 @@ class IngestJob:
 
     # -- one file --------------------------------------------------------------------
 
+    async def _ingest_in_order(
+        self,
+        items: list[tuple[Path, bool]],
+        summary: IngestSummary,
+        done: Callable[[Path], None] | None = None,
+    ) -> None:
+        """Ingest ``(path, move)`` items, committing strictly in their order.
+
+        While one file is being committed the next ones are already read and
+        analysed: one more than the analyzer runs at once, so that a worker
+        never waits for a commit (each file's duplicate check needs the
+        database too), and one when it analyses in this process. Files not
+        committed when this stops (an error, the bot stopping) are left
+        untouched in the inbox for the next scan.
+        """
+        ahead = self.analyzer.parallel + 1
+        queue = iter(items)
+        pending: deque[asyncio.Task[_Prepared | FileResult]] = deque()
+
+        def top_up() -> None:
+            while len(pending) < ahead and not self._stopping:
+                item = next(queue, None)
+                if item is None:
+                    return
+                pending.append(asyncio.ensure_future(self._prepare(*item)))
+
+        top_up()
+        try:
+            while pending:
+                prepared = await pending.popleft()
+                top_up()
+                result = (
+                    prepared if isinstance(prepared, FileResult) else await self._finish(prepared)
+                )
+                summary.add(result)
+                if done is not None:
+                    done(result.path)
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
     async def ingest_file(self, path: Path, *, move: bool) -> FileResult:
         """Ingest one file; never raises for bad input (the verdict is in the result)."""
+        prepared = await self._prepare(path, move)
+        if isinstance(prepared, FileResult):
+            return prepared
+        return await self._finish(prepared)
+
+    async def _prepare(self, path: Path, move: bool) -> _Prepared | FileResult:
+        """Read, hash and analyse one file; a final verdict when there is nothing to store."""
         try:
             data, sha, size = await asyncio.to_thread(self._read, path)
         except FileNotFoundError:
@@ -176,18 +239,19 @@ class IngestJob:
         # upgrade, and the operator's way to retry is to put the file back.
 
         if data is None:
-            outcome = ParseOutcome(
-                reason=f"file is {size} bytes, over the limit of {self.settings.max_file_bytes}"
-            )
-            analyzed: list[Analyzed] = []
-        else:
-            # Parsing and tagging are CPU work: keep them off the event loop, in one hop.
-            outcome, analyzed = await asyncio.to_thread(self._parse_and_analyze, data, path.name)
-        result = await self._commit(path, sha, size, outcome, analyzed)
+            reason = f"file is {size} bytes, over the limit of {self.settings.max_file_bytes}"
+            return _Prepared(path, move, sha, size, ParseOutcome(reason=reason), [])
+        outcome, analyzed = await self.analyzer.analyze(data, path.name)
+        return _Prepared(path, move, sha, size, outcome, analyzed)
+
+    async def _finish(self, p: _Prepared) -> FileResult:
+        """Commit one prepared file, then move it out of the inbox."""
+        path, move = p.path, p.move
+        result = await self._commit(path, p.sha, p.size, p.outcome, p.analyzed)
         _crash_hook()
         if result.outcome == "known":
             # Someone else (another process) committed the same bytes meanwhile.
-            known = await find_by_sha(self.db, sha)
+            known = await find_by_sha(self.db, p.sha)
             assert known is not None
             return self._finish_known(path, known, move)
         if result.outcome == "quarantined":
@@ -215,24 +279,6 @@ class IngestJob:
         if len(data) > self.settings.max_file_bytes:
             return None, hashlib.sha256(data).hexdigest(), len(data)
         return data, hashlib.sha256(data).hexdigest(), len(data)
-
-    def _parse_and_analyze(self, data: bytes, name: str) -> tuple[ParseOutcome, list[Analyzed]]:
-        outcome = parse_bytes(
-            data,
-            name,
-            tz=self.settings.tz,
-            max_bytes=self.settings.max_file_bytes,
-            max_articles=self.settings.max_articles_per_file,
-        )
-        if not outcome.ok:
-            return outcome, []
-        try:
-            return outcome, [self.pipeline.analyze(a) for a in outcome.articles]
-        except Exception as exc:  # noqa: BLE001 - a pipeline bug must not wedge the inbox
-            log.error("analysis of %s failed: %s: %s", name, type(exc).__name__, exc)
-            log.debug("analysis failure details", exc_info=True)
-            reason = f"analysis failed: {type(exc).__name__}: {exc}"
-            return ParseOutcome(reason=reason, encoding=outcome.encoding), []
 
     async def _commit(
         self,

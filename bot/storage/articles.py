@@ -31,7 +31,7 @@ from bot.nlp.pipeline import Analyzed
 from bot.storage.db import Database
 from bot.storage.outbox import enqueue_alerts_sync, parse_utc, utc_iso
 from bot.storage.people import save_people_sync
-from bot.storage.search import index_article_sync, index_columns
+from bot.storage.search import index_article_sync
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def write_analysis_sync(
         ],
     )
     save_people_sync(conn, article_id, seen_at, analysis.actors, analysis.quotes)
-    title_text, body_text = index_columns(analyzed.doc, article.title)
+    title_text, body_text = analyzed.search_columns(article.title)
     index_article_sync(conn, article_id, title_text, body_text, new=new)
 
 

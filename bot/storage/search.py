@@ -22,12 +22,11 @@ builds faster (no tokenising) but cannot serve two-character words.
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 
-from bot.nlp.tokenizer import Document, Tokenizer, normalize
+from bot.nlp.search_text import indexable
+from bot.nlp.tokenizer import Tokenizer, normalize
 from bot.storage.db import Database
 
 SNIPPET_BEFORE = 30
@@ -52,29 +51,6 @@ class SearchHit:
             "published": self.published,
             "snippet": self.snippet,
         }
-
-
-@lru_cache(maxsize=65536)
-def _indexable(surface: str) -> bool:
-    """False for tokens unicode61 would drop anyway (punctuation, spaces)."""
-    return any(unicodedata.category(c)[0] in "LN" for c in surface)
-
-
-def join_tokens(surfaces: Iterable[str]) -> str:
-    return " ".join(s for s in surfaces if _indexable(s))
-
-
-def index_columns(doc: Document, title: str) -> tuple[str, str]:
-    """(title, body) column text from an article's tokenised ``nlp_text()``.
-
-    The pipeline's document starts with the headline line, so tokens that
-    begin inside it belong to the title column and the rest (sub-headline and
-    paragraphs) to the body column.
-    """
-    cut = len(title)
-    head = [t.surface for t in doc.tokens if t.start < cut]
-    rest = [t.surface for t in doc.tokens if t.start >= cut]
-    return join_tokens(head), join_tokens(rest)
 
 
 def index_article_sync(
@@ -148,7 +124,7 @@ def build_match(query: str, tokenizer: Tokenizer) -> str | None:
     """
     parts = []
     for part in query_parts(query):
-        tokens = [s for s in tokenizer.surfaces(part) if _indexable(s)]
+        tokens = [s for s in tokenizer.surfaces(part) if indexable(s)]
         if not tokens:
             continue
         phrases = list(dict.fromkeys(_phrase(seg) for seg in _segmentations(tokens)))
